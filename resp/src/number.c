@@ -1,6 +1,8 @@
 /* resp/src/number.c - decimal parsing with Redis's rules. */
 #include <limits.h>
 
+#include <resp/request.h>
+
 #include "internal.h"
 
 int resp__strict_ll(const char *s, size_t len, long long *out) {
@@ -35,4 +37,8 @@ int resp__strict_ll(const char *s, size_t len, long long *out) {
         *out = (long long)v;
     }
     return 1;
+}
+
+int resp_parse_integer(const char *s, size_t len, long long *out) {
+    return resp__strict_ll(s, len, out);
 }

@@ -104,6 +104,11 @@ RESP_API uint64_t resp_request_error_offset(const resp_request_parser *p);
  * terminated and truncated to cap.  Returns the full length. */
 RESP_API size_t resp_request_format_error(const resp_request_parser *p, char *out, size_t cap);
 
+/* Parses s[0..len) as a whole decimal long long with the rules Redis uses
+ * for lengths and integer arguments (string2ll): optional '-', no '+', no
+ * leading zeros or blanks, fewer than 21 bytes.  Returns 1 on success. */
+RESP_API int resp_parse_integer(const char *s, size_t len, long long *out);
+
 #ifdef __cplusplus
 }
 #endif

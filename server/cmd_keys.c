@@ -1,0 +1,346 @@
+/* server/cmd_keys.c - generic key commands and database commands. */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "glob.h"
+
+#define KEY(i) argv[i].ptr, argv[i].len
+
+MR_PROC(mr_cmd_del) {
+    long long n = 0;
+    for (size_t i = 1; i < argc; i++) n += mr_db_delete(c->srv, c->db, KEY(i));
+    mr_add_integer(c, n);
+}
+
+MR_PROC(mr_cmd_exists) {
+    long long n = 0;
+    for (size_t i = 1; i < argc; i++) n += mr_db_get(c->srv, c->db, KEY(i)) != NULL;
+    mr_add_integer(c, n);
+}
+
+MR_PROC(mr_cmd_type) {
+    (void)argc;
+    mr_add_status(c, mr_db_get(c->srv, c->db, KEY(1)) != NULL ? "string" : "none");
+}
+
+/* ---- expiry ---- */
+
+enum { EX_NX = 1, EX_XX = 2, EX_GT = 4, EX_LT = 8 };
+
+/* EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT: options are checked first, then
+ * the time, as Redis 7.0 does. */
+static void expire_generic(mr_conn *c, size_t argc, const resp_span *argv, int seconds,
+                           int relative, const char *name) {
+    int flags = 0;
+    for (size_t j = 3; j < argc; j++) {
+        if (mr_arg_is(&argv[j], "nx")) flags |= EX_NX;
+        else if (mr_arg_is(&argv[j], "xx")) flags |= EX_XX;
+        else if (mr_arg_is(&argv[j], "gt")) flags |= EX_GT;
+        else if (mr_arg_is(&argv[j], "lt")) flags |= EX_LT;
+        else {
+            size_t n = argv[j].len;
+            const char *nul = memchr(argv[j].ptr, '\0', n);
+            if (nul != NULL) n = (size_t)(nul - argv[j].ptr);
+            mr_add_errorf(c, "ERR Unsupported option %.*s", (int)n, argv[j].ptr);
+            return;
+        }
+    }
+    if ((flags & EX_NX) && (flags & (EX_XX | EX_GT | EX_LT))) {
+        mr_add_error(c, "ERR NX and XX, GT or LT options at the same time are not compatible");
+        return;
+    }
+    if ((flags & EX_GT) && (flags & EX_LT)) {
+        mr_add_error(c, "ERR GT and LT options at the same time are not compatible");
+        return;
+    }
+    long long when;
+    if (!mr_parse_ll(&argv[2], &when)) {
+        mr_add_error(c, MR_ERR_NOT_INT);
+        return;
+    }
+    long long base = relative ? c->srv->now_ms : 0;
+    if (seconds) {
+        if (when > LLONG_MAX / 1000 || when < LLONG_MIN / 1000) goto invalid;
+        when *= 1000;
+    }
+    if (when > LLONG_MAX - base) goto invalid;
+    when += base;
+
+    if (mr_db_get(c->srv, c->db, KEY(1)) == NULL) {
+        mr_add_integer(c, 0);
+        return;
+    }
+    int64_t current = mr_db_get_expire(c->srv, c->db, KEY(1));
+    /* No TTL counts as an infinite one: GT never beats it, LT always does. */
+    if (((flags & EX_NX) && current != -1) || ((flags & EX_XX) && current == -1) ||
+        ((flags & EX_GT) && (current == -1 || when <= current)) ||
+        ((flags & EX_LT) && current != -1 && when >= current)) {
+        mr_add_integer(c, 0);
+        return;
+    }
+    if (when <= c->srv->now_ms) mr_db_delete(c->srv, c->db, KEY(1));
+    else mr_db_set_expire(c->srv, c->db, KEY(1), when);
+    mr_add_integer(c, 1);
+    return;
+invalid:
+    mr_add_errorf(c, "ERR invalid expire time in '%s' command", name);
+}
+
+MR_PROC(mr_cmd_expire) {
+    expire_generic(c, argc, argv, 1, 1, "expire");
+}
+
+MR_PROC(mr_cmd_pexpire) {
+    expire_generic(c, argc, argv, 0, 1, "pexpire");
+}
+
+MR_PROC(mr_cmd_expireat) {
+    expire_generic(c, argc, argv, 1, 0, "expireat");
+}
+
+MR_PROC(mr_cmd_pexpireat) {
+    expire_generic(c, argc, argv, 0, 0, "pexpireat");
+}
+
+static void ttl_generic(mr_conn *c, const resp_span *argv, int ms) {
+    if (mr_db_get(c->srv, c->db, KEY(1)) == NULL) {
+        mr_add_integer(c, -2);
+        return;
+    }
+    int64_t when = mr_db_get_expire(c->srv, c->db, KEY(1));
+    if (when == -1) {
+        mr_add_integer(c, -1);
+        return;
+    }
+    int64_t ttl = when - c->srv->now_ms;
+    if (ttl < 0) ttl = 0;
+    mr_add_integer(c, ms ? ttl : (ttl + 500) / 1000);
+}
+
+MR_PROC(mr_cmd_ttl) {
+    (void)argc;
+    ttl_generic(c, argv, 0);
+}
+
+MR_PROC(mr_cmd_pttl) {
+    (void)argc;
+    ttl_generic(c, argv, 1);
+}
+
+MR_PROC(mr_cmd_persist) {
+    (void)argc;
+    if (mr_db_get(c->srv, c->db, KEY(1)) == NULL) {
+        mr_add_integer(c, 0);
+        return;
+    }
+    mr_add_integer(c, mr_db_persist(c->srv, c->db, KEY(1)));
+}
+
+/* ---- listing ---- */
+
+static int logically_expired(mr_server *srv, int db, const mr_dict_entry *e) {
+    int64_t when = mr_db_get_expire(srv, db, e->key, e->klen);
+    return when != -1 && when <= srv->now_ms;
+}
+
+MR_PROC(mr_cmd_keys) {
+    (void)argc;
+    mr_server *srv = c->srv;
+    mr_dict *keys = srv->dbs[c->db].keys;
+    int all = argv[1].len == 1 && argv[1].ptr[0] == '*';
+    resp_buf body;
+    resp_buf_init(&body, NULL);
+    size_t n = 0;
+    mr_dict_iter it;
+    mr_dict_iter_init(&it, keys);
+    for (mr_dict_entry *e; (e = mr_dict_iter_next(&it)) != NULL;) {
+        if (!all && !mr_glob_match(argv[1].ptr, argv[1].len, e->key, e->klen, 0)) continue;
+        if (logically_expired(srv, c->db, e)) continue;
+        resp_write_bulk_string(&body, e->key, e->klen);
+        n++;
+    }
+    mr_dict_iter_done(&it);
+    mr_add_array(c, n);
+    mr_add_raw(c, body.data, body.len);
+    resp_buf_free(&body);
+}
+
+typedef struct scan_state {
+    mr_conn *c;
+    const resp_span *match;
+    int type_ok;
+    resp_buf body;
+    size_t n;
+} scan_state;
+
+static void scan_one(void *ud, mr_dict_entry *e) {
+    scan_state *s = ud;
+    if (!s->type_ok) return;
+    if (s->match != NULL && !mr_glob_match(s->match->ptr, s->match->len, e->key, e->klen, 0))
+        return;
+    if (logically_expired(s->c->srv, s->c->db, e)) return;
+    resp_write_bulk_string(&s->body, e->key, e->klen);
+    s->n++;
+}
+
+/* Redis reads the cursor with strtoull: no leading blank, all of it, in
+ * range; "-1" wraps as strtoull does. */
+static int parse_cursor(const resp_span *a, uint64_t *out) {
+    char buf[64];
+    if (a->len == 0 || a->len >= sizeof buf || isspace((unsigned char)a->ptr[0])) return 0;
+    memcpy(buf, a->ptr, a->len);
+    buf[a->len] = '\0';
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(buf, &end, 10);
+    if (*end != '\0' || errno == ERANGE) return 0;
+    *out = v;
+    return 1;
+}
+
+MR_PROC(mr_cmd_scan) {
+    uint64_t cursor;
+    if (!parse_cursor(&argv[1], &cursor)) {
+        mr_add_error(c, "ERR invalid cursor");
+        return;
+    }
+    long long count = 10;
+    scan_state s = {.c = c, .type_ok = 1};
+    for (size_t j = 2; j < argc; j += 2) {
+        if (j + 1 >= argc) {
+            mr_add_error(c, MR_ERR_SYNTAX);
+            return;
+        }
+        if (mr_arg_is(&argv[j], "count")) {
+            if (!mr_parse_ll(&argv[j + 1], &count)) {
+                mr_add_error(c, MR_ERR_NOT_INT);
+                return;
+            }
+            if (count < 1) {
+                mr_add_error(c, MR_ERR_SYNTAX);
+                return;
+            }
+        } else if (mr_arg_is(&argv[j], "match")) {
+            s.match = &argv[j + 1];
+            if (s.match->len == 1 && s.match->ptr[0] == '*') s.match = NULL;
+        } else if (mr_arg_is(&argv[j], "type")) {
+            s.type_ok = mr_arg_is(&argv[j + 1], "string");
+        } else {
+            mr_add_error(c, MR_ERR_SYNTAX);
+            return;
+        }
+    }
+    resp_buf_init(&s.body, NULL);
+    mr_dict *keys = c->srv->dbs[c->db].keys;
+    /* Like Redis: visit buckets until `count` entries were seen or a
+     * bounded amount of work was done. */
+    long long budget = count * 10;
+    do {
+        cursor = mr_dict_scan(keys, cursor, scan_one, &s);
+    } while (cursor != 0 && budget-- > 0 && (long long)s.n < count);
+    char num[32];
+    int nl = snprintf(num, sizeof num, "%llu", (unsigned long long)cursor);
+    mr_add_array(c, 2);
+    mr_add_bulk(c, num, (size_t)nl);
+    mr_add_array(c, s.n);
+    mr_add_raw(c, s.body.data, s.body.len);
+    resp_buf_free(&s.body);
+}
+
+MR_PROC(mr_cmd_randomkey) {
+    (void)argc;
+    (void)argv;
+    mr_server *srv = c->srv;
+    mr_dict *keys = srv->dbs[c->db].keys;
+    /* Expired keys met on the way are deleted; give up after many tries
+     * when every key has expired. */
+    for (int tries = 0; tries < 100 && mr_dict_size(keys) > 0; tries++) {
+        mr_dict_entry *e = mr_dict_random(keys, &srv->rng);
+        if (!logically_expired(srv, c->db, e)) {
+            mr_add_bulk(c, e->key, e->klen);
+            return;
+        }
+        char *k = mr_xstrndup(e->key, e->klen);
+        size_t klen = e->klen;
+        mr_db_get(srv, c->db, k, klen);
+        free(k);
+    }
+    mr_add_null(c);
+}
+
+static void rename_generic(mr_conn *c, const resp_span *argv, int nx) {
+    mr_server *srv = c->srv;
+    mr_str *v = mr_db_get(srv, c->db, KEY(1));
+    if (v == NULL) {
+        mr_add_error(c, MR_ERR_NO_KEY);
+        return;
+    }
+    if (argv[1].len == argv[2].len && memcmp(argv[1].ptr, argv[2].ptr, argv[1].len) == 0) {
+        if (nx) mr_add_integer(c, 0);
+        else mr_add_ok(c);
+        return;
+    }
+    if (nx && mr_db_get(srv, c->db, KEY(2)) != NULL) {
+        mr_add_integer(c, 0);
+        return;
+    }
+    int64_t when = mr_db_get_expire(srv, c->db, KEY(1));
+    mr_str *copy = mr_str_new(v->data, v->len);
+    mr_db_delete(srv, c->db, KEY(1));
+    mr_db_set(srv, c->db, KEY(2), copy, 0);
+    if (when != -1) mr_db_set_expire(srv, c->db, KEY(2), when);
+    if (nx) mr_add_integer(c, 1);
+    else mr_add_ok(c);
+}
+
+MR_PROC(mr_cmd_rename) {
+    (void)argc;
+    rename_generic(c, argv, 0);
+}
+
+MR_PROC(mr_cmd_renamenx) {
+    (void)argc;
+    rename_generic(c, argv, 1);
+}
+
+MR_PROC(mr_cmd_dbsize) {
+    (void)argc;
+    (void)argv;
+    mr_add_integer(c, (long long)mr_dict_size(c->srv->dbs[c->db].keys));
+}
+
+/* FLUSHDB and FLUSHALL take one optional word: ASYNC or SYNC. */
+static int flush_async(mr_conn *c, size_t argc, const resp_span *argv, int *async) {
+    *async = 0;
+    if (argc > 2) {
+        mr_add_error(c, MR_ERR_SYNTAX);
+        return 0;
+    }
+    if (argc == 2) {
+        if (mr_arg_is(&argv[1], "async")) *async = 1;
+        else if (!mr_arg_is(&argv[1], "sync")) {
+            mr_add_error(c, MR_ERR_SYNTAX);
+            return 0;
+        }
+    }
+    return 1;
+}
+
+MR_PROC(mr_cmd_flushdb) {
+    int async;
+    if (!flush_async(c, argc, argv, &async)) return;
+    mr_db_flush(c->srv, c->db, async);
+    mr_add_ok(c);
+}
+
+MR_PROC(mr_cmd_flushall) {
+    int async;
+    if (!flush_async(c, argc, argv, &async)) return;
+    for (int i = 0; i < c->srv->cfg.databases; i++) mr_db_flush(c->srv, i, async);
+    mr_add_ok(c);
+}

@@ -1,0 +1,424 @@
+/* server/cmd_string.c - string commands, with Redis 7.0's option parsing,
+ * limits and error texts. */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+
+#define KEY(i) argv[i].ptr, argv[i].len
+
+/* ---- expiry options shared by SET, GETEX, SETEX, PSETEX ---- */
+
+enum {
+    OPT_NX = 1 << 0,
+    OPT_XX = 1 << 1,
+    OPT_GET = 1 << 2,
+    OPT_KEEPTTL = 1 << 3,
+    OPT_PERSIST = 1 << 4,
+    OPT_EX = 1 << 5,
+    OPT_PX = 1 << 6,
+    OPT_EXAT = 1 << 7,
+    OPT_PXAT = 1 << 8
+};
+#define OPT_ANY_EXPIRE (OPT_EX | OPT_PX | OPT_EXAT | OPT_PXAT)
+
+/* The absolute expiry in ms for `arg` read with `flags` (EX, PX, EXAT or
+ * PXAT).  Replies with the error and returns 0 when it is invalid. */
+static int expire_ms(mr_conn *c, const resp_span *arg, int flags, const char *cmdname,
+                     int64_t *out) {
+    long long v;
+    if (!mr_parse_ll(arg, &v)) {
+        mr_add_error(c, MR_ERR_NOT_INT);
+        return 0;
+    }
+    int seconds = (flags & (OPT_EX | OPT_EXAT)) != 0;
+    if (v <= 0 || (seconds && v > LLONG_MAX / 1000)) goto invalid;
+    if (seconds) v *= 1000;
+    if (flags & (OPT_EX | OPT_PX)) {
+        if (v > LLONG_MAX - c->srv->now_ms) goto invalid;
+        v += c->srv->now_ms;
+    }
+    *out = v;
+    return 1;
+invalid:
+    mr_add_errorf(c, "ERR invalid expire time in '%s' command", cmdname);
+    return 0;
+}
+
+/* SET's and GETEX's options, with the combinations Redis refuses. */
+static int parse_options(mr_conn *c, size_t argc, const resp_span *argv, size_t first, int is_set,
+                         int *flags, const resp_span **expire) {
+    *flags = 0;
+    *expire = NULL;
+    for (size_t j = first; j < argc; j++) {
+        const resp_span *a = &argv[j];
+        int more = j + 1 < argc;
+        int f = *flags;
+        if (is_set && mr_arg_is(a, "nx") && !(f & OPT_XX)) {
+            *flags |= OPT_NX;
+        } else if (is_set && mr_arg_is(a, "xx") && !(f & OPT_NX)) {
+            *flags |= OPT_XX;
+        } else if (is_set && mr_arg_is(a, "get")) {
+            *flags |= OPT_GET;
+        } else if (is_set && mr_arg_is(a, "keepttl") && !(f & (OPT_PERSIST | OPT_ANY_EXPIRE))) {
+            *flags |= OPT_KEEPTTL;
+        } else if (!is_set && mr_arg_is(a, "persist") && !(f & (OPT_ANY_EXPIRE | OPT_KEEPTTL))) {
+            *flags |= OPT_PERSIST;
+        } else if (mr_arg_is(a, "ex") && more &&
+                   !(f & (OPT_KEEPTTL | OPT_PERSIST | OPT_EXAT | OPT_PX | OPT_PXAT))) {
+            *flags |= OPT_EX;
+            *expire = &argv[++j];
+        } else if (mr_arg_is(a, "px") && more &&
+                   !(f & (OPT_KEEPTTL | OPT_PERSIST | OPT_EX | OPT_EXAT | OPT_PXAT))) {
+            *flags |= OPT_PX;
+            *expire = &argv[++j];
+        } else if (mr_arg_is(a, "exat") && more &&
+                   !(f & (OPT_KEEPTTL | OPT_PERSIST | OPT_EX | OPT_PX | OPT_PXAT))) {
+            *flags |= OPT_EXAT;
+            *expire = &argv[++j];
+        } else if (mr_arg_is(a, "pxat") && more &&
+                   !(f & (OPT_KEEPTTL | OPT_PERSIST | OPT_EX | OPT_EXAT | OPT_PX))) {
+            *flags |= OPT_PXAT;
+            *expire = &argv[++j];
+        } else {
+            mr_add_error(c, MR_ERR_SYNTAX);
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Sets key to a copy of val with an optional absolute expiry; an expiry
+ * already in the past deletes the key, as Redis does. */
+static void set_with_expire(mr_conn *c, const resp_span *key, const resp_span *val,
+                            int keep_ttl, int64_t when) {
+    mr_server *srv = c->srv;
+    mr_db_set(srv, c->db, key->ptr, key->len, mr_str_new(val->ptr, val->len), keep_ttl);
+    if (when == 0) return;
+    if (when <= srv->now_ms) mr_db_delete(srv, c->db, key->ptr, key->len);
+    else mr_db_set_expire(srv, c->db, key->ptr, key->len, when);
+}
+
+MR_PROC(mr_cmd_set) {
+    int flags;
+    const resp_span *ex;
+    int64_t when = 0;
+    if (!parse_options(c, argc, argv, 3, 1, &flags, &ex)) return;
+    if (ex != NULL && !expire_ms(c, ex, flags, "set", &when)) return;
+    mr_str *old = mr_db_get(c->srv, c->db, KEY(1));
+    if (flags & OPT_GET) {
+        if (old != NULL) mr_add_bulk(c, old->data, old->len);
+        else mr_add_null(c);
+    }
+    if (((flags & OPT_NX) && old != NULL) || ((flags & OPT_XX) && old == NULL)) {
+        if (!(flags & OPT_GET)) mr_add_null(c);
+        return;
+    }
+    set_with_expire(c, &argv[1], &argv[2], flags & OPT_KEEPTTL, when);
+    if (!(flags & OPT_GET)) mr_add_ok(c);
+}
+
+MR_PROC(mr_cmd_setnx) {
+    (void)argc;
+    if (mr_db_get(c->srv, c->db, KEY(1)) != NULL) {
+        mr_add_integer(c, 0);
+        return;
+    }
+    set_with_expire(c, &argv[1], &argv[2], 0, 0);
+    mr_add_integer(c, 1);
+}
+
+static void setex_generic(mr_conn *c, const resp_span *argv, int unit, const char *name) {
+    int64_t when;
+    if (!expire_ms(c, &argv[2], unit, name, &when)) return;
+    set_with_expire(c, &argv[1], &argv[3], 0, when);
+    mr_add_ok(c);
+}
+
+MR_PROC(mr_cmd_setex) {
+    (void)argc;
+    setex_generic(c, argv, OPT_EX, "setex");
+}
+
+MR_PROC(mr_cmd_psetex) {
+    (void)argc;
+    setex_generic(c, argv, OPT_PX, "psetex");
+}
+
+MR_PROC(mr_cmd_get) {
+    (void)argc;
+    mr_str *v = mr_db_get(c->srv, c->db, KEY(1));
+    if (v == NULL) {
+        c->srv->stats.keyspace_misses++;
+        mr_add_null(c);
+        return;
+    }
+    c->srv->stats.keyspace_hits++;
+    mr_add_bulk(c, v->data, v->len);
+}
+
+MR_PROC(mr_cmd_getdel) {
+    (void)argc;
+    mr_str *v = mr_db_get(c->srv, c->db, KEY(1));
+    if (v == NULL) {
+        mr_add_null(c);
+        return;
+    }
+    mr_add_bulk(c, v->data, v->len);
+    mr_db_delete(c->srv, c->db, KEY(1));
+}
+
+MR_PROC(mr_cmd_getex) {
+    int flags;
+    const resp_span *ex;
+    int64_t when = 0;
+    if (!parse_options(c, argc, argv, 2, 0, &flags, &ex)) return;
+    if (ex != NULL && !expire_ms(c, ex, flags, "getex", &when)) return;
+    mr_str *v = mr_db_get(c->srv, c->db, KEY(1));
+    if (v == NULL) {
+        mr_add_null(c);
+        return;
+    }
+    mr_add_bulk(c, v->data, v->len);
+    if (when != 0) {
+        if (when <= c->srv->now_ms) mr_db_delete(c->srv, c->db, KEY(1));
+        else mr_db_set_expire(c->srv, c->db, KEY(1), when);
+    } else if (flags & OPT_PERSIST) {
+        mr_db_persist(c->srv, c->db, KEY(1));
+    }
+}
+
+MR_PROC(mr_cmd_mget) {
+    mr_add_array(c, argc - 1);
+    for (size_t i = 1; i < argc; i++) {
+        mr_str *v = mr_db_get(c->srv, c->db, KEY(i));
+        if (v != NULL) mr_add_bulk(c, v->data, v->len);
+        else mr_add_null(c);
+    }
+}
+
+static int mset_arity_ok(mr_conn *c, size_t argc, const char *name) {
+    if (argc % 2 == 1) return 1;
+    mr_add_errorf(c, "ERR wrong number of arguments for '%s' command", name);
+    return 0;
+}
+
+MR_PROC(mr_cmd_mset) {
+    if (!mset_arity_ok(c, argc, "mset")) return;
+    for (size_t i = 1; i < argc; i += 2) set_with_expire(c, &argv[i], &argv[i + 1], 0, 0);
+    mr_add_ok(c);
+}
+
+MR_PROC(mr_cmd_msetnx) {
+    if (!mset_arity_ok(c, argc, "msetnx")) return;
+    for (size_t i = 1; i < argc; i += 2) {
+        if (mr_db_get(c->srv, c->db, KEY(i)) != NULL) {
+            mr_add_integer(c, 0);
+            return;
+        }
+    }
+    for (size_t i = 1; i < argc; i += 2) set_with_expire(c, &argv[i], &argv[i + 1], 0, 0);
+    mr_add_integer(c, 1);
+}
+
+/* ---- counters ---- */
+
+static void incr_by(mr_conn *c, const resp_span *key, long long by) {
+    mr_str *v = mr_db_get(c->srv, c->db, key->ptr, key->len);
+    long long cur = 0;
+    if (v != NULL) {
+        resp_span s = {v->data, v->len};
+        if (!mr_parse_ll(&s, &cur)) {
+            mr_add_error(c, MR_ERR_NOT_INT);
+            return;
+        }
+    }
+    if ((by < 0 && cur < 0 && by < LLONG_MIN - cur) || (by > 0 && cur > 0 && by > LLONG_MAX - cur)) {
+        mr_add_error(c, "ERR increment or decrement would overflow");
+        return;
+    }
+    cur += by;
+    char buf[32];
+    int n = snprintf(buf, sizeof buf, "%lld", cur);
+    mr_db_set(c->srv, c->db, key->ptr, key->len, mr_str_new(buf, (size_t)n), 1);
+    mr_add_integer(c, cur);
+}
+
+MR_PROC(mr_cmd_incr) {
+    (void)argc;
+    incr_by(c, &argv[1], 1);
+}
+
+MR_PROC(mr_cmd_decr) {
+    (void)argc;
+    incr_by(c, &argv[1], -1);
+}
+
+MR_PROC(mr_cmd_incrby) {
+    (void)argc;
+    long long by;
+    if (!mr_parse_ll(&argv[2], &by)) {
+        mr_add_error(c, MR_ERR_NOT_INT);
+        return;
+    }
+    incr_by(c, &argv[1], by);
+}
+
+MR_PROC(mr_cmd_decrby) {
+    (void)argc;
+    long long by;
+    if (!mr_parse_ll(&argv[2], &by)) {
+        mr_add_error(c, MR_ERR_NOT_INT);
+        return;
+    }
+    if (by == LLONG_MIN) {
+        mr_add_error(c, "ERR decrement would overflow");
+        return;
+    }
+    incr_by(c, &argv[1], -by);
+}
+
+/* Redis's string2ld: the whole text, no leading blank, not NaN, at most
+ * 5 KiB (MAX_LONG_DOUBLE_CHARS). */
+static int parse_long_double(const char *s, size_t len, long double *out) {
+    char buf[5 * 1024 + 1];
+    if (len == 0 || len >= sizeof buf) return 0;
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    if (buf[0] == ' ' || buf[0] == '\t' || buf[0] == '\n' || buf[0] == '\r' || buf[0] == '\v' ||
+        buf[0] == '\f')
+        return 0;
+    char *end;
+    errno = 0;
+    long double v = strtold(buf, &end);
+    if ((size_t)(end - buf) != len || isnan(v)) return 0;
+    if (errno == ERANGE && (v == HUGE_VALL || v == -HUGE_VALL || fpclassify(v) == FP_ZERO))
+        return 0;
+    *out = v;
+    return 1;
+}
+
+MR_PROC(mr_cmd_incrbyfloat) {
+    (void)argc;
+    long double incr, cur = 0;
+    mr_str *v = mr_db_get(c->srv, c->db, KEY(1));
+    if (v != NULL && !parse_long_double(v->data, v->len, &cur)) {
+        mr_add_error(c, MR_ERR_NOT_FLOAT);
+        return;
+    }
+    if (!parse_long_double(argv[2].ptr, argv[2].len, &incr)) {
+        mr_add_error(c, MR_ERR_NOT_FLOAT);
+        return;
+    }
+    cur += incr;
+    if (isnan(cur) || isinf(cur)) {
+        mr_add_error(c, "ERR increment would produce NaN or Infinity");
+        return;
+    }
+    /* Redis prints 17 decimals and drops trailing zeros (and the point). */
+    char buf[5 * 1024 + 64];
+    int n = snprintf(buf, sizeof buf, "%.17Lf", cur);
+    if (n < 0 || (size_t)n >= sizeof buf) {
+        mr_add_error(c, MR_ERR_NOT_FLOAT);
+        return;
+    }
+    if (strchr(buf, '.') != NULL) {
+        while (n > 0 && buf[n - 1] == '0') n--;
+        if (n > 0 && buf[n - 1] == '.') n--;
+    }
+    if (n == 2 && buf[0] == '-' && buf[1] == '0') {
+        buf[0] = '0';
+        n = 1;
+    }
+    mr_db_set(c->srv, c->db, KEY(1), mr_str_new(buf, (size_t)n), 1);
+    mr_add_bulk(c, buf, (size_t)n);
+}
+
+/* ---- ranges and appends ---- */
+
+/* Redis's checkStringLength: the result may not pass proto-max-bulk-len. */
+static int length_ok(mr_conn *c, long long size, long long append) {
+    if (append > LLONG_MAX - size || size + append > c->srv->cfg.proto_max_bulk_len) {
+        mr_add_error(c, "ERR string exceeds maximum allowed size (proto-max-bulk-len)");
+        return 0;
+    }
+    return 1;
+}
+
+MR_PROC(mr_cmd_append) {
+    (void)argc;
+    mr_str *v = mr_db_get(c->srv, c->db, KEY(1));
+    size_t old = v != NULL ? v->len : 0;
+    if (!length_ok(c, (long long)old, (long long)argv[2].len)) return;
+    mr_str *n = mr_xmalloc(sizeof *n + old + argv[2].len + 1);
+    n->len = old + argv[2].len;
+    if (old != 0) memcpy(n->data, v->data, old);
+    memcpy(n->data + old, argv[2].ptr, argv[2].len);
+    n->data[n->len] = '\0';
+    mr_db_set(c->srv, c->db, KEY(1), n, 1);
+    mr_add_integer(c, (long long)n->len);
+}
+
+MR_PROC(mr_cmd_strlen) {
+    (void)argc;
+    mr_str *v = mr_db_get(c->srv, c->db, KEY(1));
+    mr_add_integer(c, v != NULL ? (long long)v->len : 0);
+}
+
+MR_PROC(mr_cmd_getrange) {
+    (void)argc;
+    long long start, end;
+    if (!mr_parse_ll(&argv[2], &start) || !mr_parse_ll(&argv[3], &end)) {
+        mr_add_error(c, MR_ERR_NOT_INT);
+        return;
+    }
+    mr_str *v = mr_db_get(c->srv, c->db, KEY(1));
+    long long len = v != NULL ? (long long)v->len : 0;
+    if (v == NULL || (start < 0 && end < 0 && start > end)) {
+        mr_add_bulk(c, "", 0);
+        return;
+    }
+    if (start < 0) start += len;
+    if (end < 0) end += len;
+    if (start < 0) start = 0;
+    if (end < 0) end = 0;
+    if (end >= len) end = len - 1;
+    if (start > end || len == 0) {
+        mr_add_bulk(c, "", 0);
+        return;
+    }
+    mr_add_bulk(c, v->data + start, (size_t)(end - start + 1));
+}
+
+MR_PROC(mr_cmd_setrange) {
+    (void)argc;
+    long long offset;
+    if (!mr_parse_ll(&argv[2], &offset)) {
+        mr_add_error(c, MR_ERR_NOT_INT);
+        return;
+    }
+    if (offset < 0) {
+        mr_add_error(c, "ERR offset is out of range");
+        return;
+    }
+    mr_str *v = mr_db_get(c->srv, c->db, KEY(1));
+    size_t old = v != NULL ? v->len : 0;
+    if (argv[3].len == 0) {
+        mr_add_integer(c, (long long)old);
+        return;
+    }
+    if (!length_ok(c, offset, (long long)argv[3].len)) return;
+    size_t need = (size_t)offset + argv[3].len;
+    size_t len = need > old ? need : old;
+    mr_str *n = mr_xmalloc(sizeof *n + len + 1);
+    n->len = len;
+    memset(n->data, 0, len + 1);
+    if (old != 0) memcpy(n->data, v->data, old);
+    memcpy(n->data + offset, argv[3].ptr, argv[3].len);
+    mr_db_set(c->srv, c->db, KEY(1), n, 1);
+    mr_add_integer(c, (long long)len);
+}

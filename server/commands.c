@@ -1,0 +1,203 @@
+/* server/commands.c - the command table and the checks every command
+ * goes through, in the order Redis 7.0's processCommand makes them:
+ * unknown command or subcommand, arity, authentication, then the RESP2
+ * subscribed context. */
+#define _POSIX_C_SOURCE 200809L
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "commands.h"
+
+#define NOAUTH MR_CMD_NOAUTH
+#define PUBSUB MR_CMD_PUBSUB_OK
+
+/* name, arity, flags, proc, subcommands, first/last/step key, summary, group */
+static const mr_command client_subcommands[] = {
+    {"client|id", 2, 0, mr_cmd_client_id, NULL, 0, 0, 0, "Returns the unique client ID of the connection.", "connection"},
+    {"client|setname", 3, 0, mr_cmd_client_setname, NULL, 0, 0, 0, "Sets the connection name.", "connection"},
+    {"client|getname", 2, 0, mr_cmd_client_getname, NULL, 0, 0, 0, "Returns the name of the connection.", "connection"},
+    {"client|info", 2, 0, mr_cmd_client_info, NULL, 0, 0, 0, "Returns information about the connection.", "connection"},
+    {"client|list", -2, 0, mr_cmd_client_list, NULL, 0, 0, 0, "Lists open connections.", "connection"},
+    {"client|kill", -3, 0, mr_cmd_client_kill, NULL, 0, 0, 0, "Terminates open connections.", "connection"},
+    {NULL, 0, 0, NULL, NULL, 0, 0, 0, NULL, NULL}};
+
+static const mr_command config_subcommands[] = {
+    {"config|get", -3, 0, mr_cmd_config_get, NULL, 0, 0, 0, "Returns the effective values of configuration parameters.", "server"},
+    {NULL, 0, 0, NULL, NULL, 0, 0, 0, NULL, NULL}};
+
+static const mr_command command_subcommands[] = {
+    {"command|count", 2, 0, mr_cmd_command_count, NULL, 0, 0, 0, "Returns a count of commands.", "server"},
+    {"command|docs", -2, 0, mr_cmd_command_docs, NULL, 0, 0, 0, "Returns documentary information about one, multiple or all commands.", "server"},
+    {"command|info", -2, 0, mr_cmd_command_info, NULL, 0, 0, 0, "Returns information about one, multiple or all commands.", "server"},
+    {"command|list", -2, 0, mr_cmd_command_list, NULL, 0, 0, 0, "Returns a list of command names.", "server"},
+    {NULL, 0, 0, NULL, NULL, 0, 0, 0, NULL, NULL}};
+
+static const mr_command pubsub_subcommands[] = {
+    {"pubsub|channels", -2, 0, mr_cmd_pubsub_channels, NULL, 0, 0, 0, "Returns the active channels.", "pubsub"},
+    {"pubsub|numsub", -2, 0, mr_cmd_pubsub_numsub, NULL, 0, 0, 0, "Returns a count of subscribers to channels.", "pubsub"},
+    {"pubsub|numpat", 2, 0, mr_cmd_pubsub_numpat, NULL, 0, 0, 0, "Returns a count of unique pattern subscriptions.", "pubsub"},
+    {NULL, 0, 0, NULL, NULL, 0, 0, 0, NULL, NULL}};
+
+static const mr_command table[] = {
+    {"append", 3, 0, mr_cmd_append, NULL, 1, 1, 1, "Appends a string to the value of a key. Creates the key if it doesn't exist.", "string"},
+    {"auth", -2, NOAUTH, mr_cmd_auth, NULL, 0, 0, 0, "Authenticates the connection.", "connection"},
+    {"client", -2, 0, NULL, client_subcommands, 0, 0, 0, "A container for client connection commands.", "connection"},
+    {"command", -1, 0, mr_cmd_command, command_subcommands, 0, 0, 0, "Returns detailed information about all commands.", "server"},
+    {"config", -2, 0, NULL, config_subcommands, 0, 0, 0, "A container for server configuration commands.", "server"},
+    {"dbsize", 1, 0, mr_cmd_dbsize, NULL, 0, 0, 0, "Returns the number of keys in the database.", "server"},
+    {"decr", 2, 0, mr_cmd_decr, NULL, 1, 1, 1, "Decrements the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.", "string"},
+    {"decrby", 3, 0, mr_cmd_decrby, NULL, 1, 1, 1, "Decrements a number from the integer value of a key. Uses 0 as initial value if the key doesn't exist.", "string"},
+    {"del", -2, 0, mr_cmd_del, NULL, 1, -1, 1, "Deletes one or more keys.", "generic"},
+    {"echo", 2, 0, mr_cmd_echo, NULL, 0, 0, 0, "Returns the given string.", "connection"},
+    {"exists", -2, 0, mr_cmd_exists, NULL, 1, -1, 1, "Determines whether one or more keys exist.", "generic"},
+    {"expire", -3, 0, mr_cmd_expire, NULL, 1, 1, 1, "Sets the expiration time of a key in seconds.", "generic"},
+    {"expireat", -3, 0, mr_cmd_expireat, NULL, 1, 1, 1, "Sets the expiration time of a key to a Unix timestamp.", "generic"},
+    {"flushall", -1, 0, mr_cmd_flushall, NULL, 0, 0, 0, "Removes all keys from all databases.", "server"},
+    {"flushdb", -1, 0, mr_cmd_flushdb, NULL, 0, 0, 0, "Remove all keys from the current database.", "server"},
+    {"get", 2, 0, mr_cmd_get, NULL, 1, 1, 1, "Returns the string value of a key.", "string"},
+    {"getdel", 2, 0, mr_cmd_getdel, NULL, 1, 1, 1, "Returns the string value of a key after deleting the key.", "string"},
+    {"getex", -2, 0, mr_cmd_getex, NULL, 1, 1, 1, "Returns the string value of a key after setting its expiration time.", "string"},
+    {"getrange", 4, 0, mr_cmd_getrange, NULL, 1, 1, 1, "Returns a substring of the string stored at a key.", "string"},
+    {"hello", -1, NOAUTH, mr_cmd_hello, NULL, 0, 0, 0, "Handshakes with the Redis server.", "connection"},
+    {"host:", -1, NOAUTH, mr_cmd_security_warning, NULL, 0, 0, 0, NULL, NULL},
+    {"incr", 2, 0, mr_cmd_incr, NULL, 1, 1, 1, "Increments the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.", "string"},
+    {"incrby", 3, 0, mr_cmd_incrby, NULL, 1, 1, 1, "Increments the integer value of a key by a number. Uses 0 as initial value if the key doesn't exist.", "string"},
+    {"incrbyfloat", 3, 0, mr_cmd_incrbyfloat, NULL, 1, 1, 1, "Increment the floating point value of a key by a number. Uses 0 as initial value if the key doesn't exist.", "string"},
+    {"info", -1, 0, mr_cmd_info, NULL, 0, 0, 0, "Returns information and statistics about the server.", "server"},
+    {"keys", 2, 0, mr_cmd_keys, NULL, 0, 0, 0, "Returns all key names that match a pattern.", "generic"},
+    {"mget", -2, 0, mr_cmd_mget, NULL, 1, -1, 1, "Atomically returns the string values of one or more keys.", "string"},
+    {"mset", -3, 0, mr_cmd_mset, NULL, 1, -1, 2, "Atomically creates or modifies the string values of one or more keys.", "string"},
+    {"msetnx", -3, 0, mr_cmd_msetnx, NULL, 1, -1, 2, "Atomically modifies the string values of one or more keys only when all keys don't exist.", "string"},
+    {"persist", 2, 0, mr_cmd_persist, NULL, 1, 1, 1, "Removes the expiration time of a key.", "generic"},
+    {"pexpire", -3, 0, mr_cmd_pexpire, NULL, 1, 1, 1, "Sets the expiration time of a key in milliseconds.", "generic"},
+    {"pexpireat", -3, 0, mr_cmd_pexpireat, NULL, 1, 1, 1, "Sets the expiration time of a key to a Unix milliseconds timestamp.", "generic"},
+    {"ping", -1, PUBSUB, mr_cmd_ping, NULL, 0, 0, 0, "Returns the server's liveliness response.", "connection"},
+    {"post", -1, NOAUTH, mr_cmd_security_warning, NULL, 0, 0, 0, NULL, NULL},
+    {"psetex", 4, 0, mr_cmd_psetex, NULL, 1, 1, 1, "Sets both string value and expiration time in milliseconds of a key. The key is created if it doesn't exist.", "string"},
+    {"psubscribe", -2, PUBSUB, mr_cmd_psubscribe, NULL, 0, 0, 0, "Listens for messages published to channels that match one or more patterns.", "pubsub"},
+    {"pttl", 2, 0, mr_cmd_pttl, NULL, 1, 1, 1, "Returns the expiration time in milliseconds of a key.", "generic"},
+    {"publish", 3, 0, mr_cmd_publish, NULL, 0, 0, 0, "Posts a message to a channel.", "pubsub"},
+    {"pubsub", -2, 0, NULL, pubsub_subcommands, 0, 0, 0, "A container for Pub/Sub commands.", "pubsub"},
+    {"punsubscribe", -1, PUBSUB, mr_cmd_punsubscribe, NULL, 0, 0, 0, "Stops listening to messages published to channels that match one or more patterns.", "pubsub"},
+    {"quit", -1, NOAUTH | PUBSUB, mr_cmd_quit, NULL, 0, 0, 0, "Closes the connection.", "connection"},
+    {"randomkey", 1, 0, mr_cmd_randomkey, NULL, 0, 0, 0, "Returns a random key name from the database.", "generic"},
+    {"rename", 3, 0, mr_cmd_rename, NULL, 1, 2, 1, "Renames a key and overwrites the destination.", "generic"},
+    {"renamenx", 3, 0, mr_cmd_renamenx, NULL, 1, 2, 1, "Renames a key only when the target key name doesn't exist.", "generic"},
+    {"reset", 1, NOAUTH | PUBSUB, mr_cmd_reset, NULL, 0, 0, 0, "Resets the connection.", "connection"},
+    {"scan", -2, 0, mr_cmd_scan, NULL, 0, 0, 0, "Iterates over the key names in the database.", "generic"},
+    {"select", 2, 0, mr_cmd_select, NULL, 0, 0, 0, "Changes the selected database.", "connection"},
+    {"set", -3, 0, mr_cmd_set, NULL, 1, 1, 1, "Sets the string value of a key, ignoring its type. The key is created if it doesn't exist.", "string"},
+    {"setex", 4, 0, mr_cmd_setex, NULL, 1, 1, 1, "Sets the string value and expiration time of a key. Creates the key if it doesn't exist.", "string"},
+    {"setnx", 3, 0, mr_cmd_setnx, NULL, 1, 1, 1, "Set the string value of a key only when the key doesn't exist.", "string"},
+    {"setrange", 4, 0, mr_cmd_setrange, NULL, 1, 1, 1, "Overwrites a part of a string value with another by an offset. Creates the key if it doesn't exist.", "string"},
+    {"shutdown", -1, 0, mr_cmd_shutdown, NULL, 0, 0, 0, "Synchronously saves the database(s) to disk and shuts down the Redis server.", "server"},
+    {"strlen", 2, 0, mr_cmd_strlen, NULL, 1, 1, 1, "Returns the length of a string value.", "string"},
+    {"subscribe", -2, PUBSUB, mr_cmd_subscribe, NULL, 0, 0, 0, "Listens for messages published to channels.", "pubsub"},
+    {"time", 1, 0, mr_cmd_time, NULL, 0, 0, 0, "Returns the server time.", "server"},
+    {"ttl", 2, 0, mr_cmd_ttl, NULL, 1, 1, 1, "Returns the expiration time in seconds of a key.", "generic"},
+    {"type", 2, 0, mr_cmd_type, NULL, 1, 1, 1, "Determines the type of value stored at a key.", "generic"},
+    {"unsubscribe", -1, PUBSUB, mr_cmd_unsubscribe, NULL, 0, 0, 0, "Stops listening to messages posted to channels.", "pubsub"},
+};
+
+#define TABLE_LEN (sizeof table / sizeof table[0])
+
+const mr_command *mr_command_table(size_t *count) {
+    *count = TABLE_LEN;
+    return table;
+}
+
+/* Redis compares names as C strings: bytes after a NUL are ignored. */
+static size_t cstr_len(const char *s, size_t len) {
+    const char *nul = memchr(s, '\0', len);
+    return nul != NULL ? (size_t)(nul - s) : len;
+}
+
+static int name_is(const char *name, const char *s, size_t len) {
+    size_t n = strlen(name);
+    return cstr_len(s, len) == n && strncasecmp(name, s, n) == 0;
+}
+
+int mr_arg_is(const resp_span *a, const char *word) {
+    return name_is(word, a->ptr, a->len);
+}
+
+const mr_command *mr_command_lookup(const char *name, size_t len) {
+    for (size_t i = 0; i < TABLE_LEN; i++)
+        if (name_is(table[i].name, name, len)) return &table[i];
+    return NULL;
+}
+
+static const mr_command *subcommand_lookup(const mr_command *parent, const resp_span *sub) {
+    size_t plen = strlen(parent->name);
+    for (const mr_command *s = parent->subcommands; s->name != NULL; s++)
+        if (name_is(s->name + plen + 1, sub->ptr, sub->len)) return s;
+    return NULL;
+}
+
+/* "unknown command 'x', with args beginning with: 'a' 'b' ": each part is
+ * a C string in Redis (cut at NUL), the name at 128 bytes, and arguments
+ * are added while the list is shorter than 128 bytes. */
+static void reply_unknown_command(mr_conn *c, size_t argc, const resp_span *argv) {
+    char args[512];
+    size_t used = 0;
+    for (size_t i = 1; i < argc && used < 128; i++) {
+        int room = 128 - (int)used;
+        size_t alen = cstr_len(argv[i].ptr, argv[i].len);
+        int n = snprintf(args + used, sizeof args - used, "'%.*s' ",
+                         (int)(alen < (size_t)room ? alen : (size_t)room), argv[i].ptr);
+        used += (size_t)n;
+    }
+    args[used] = '\0';
+    size_t nlen = cstr_len(argv[0].ptr, argv[0].len);
+    mr_add_errorf(c, "ERR unknown command '%.*s', with args beginning with: %s",
+                  (int)(nlen < 128 ? nlen : 128), argv[0].ptr, args);
+}
+
+static void reply_unknown_subcommand(mr_conn *c, const resp_span *parent, const resp_span *sub) {
+    char upper[64];
+    size_t n = cstr_len(parent->ptr, parent->len);
+    if (n >= sizeof upper) n = sizeof upper - 1;
+    for (size_t i = 0; i < n; i++) upper[i] = (char)toupper((unsigned char)parent->ptr[i]);
+    upper[n] = '\0';
+    size_t slen = cstr_len(sub->ptr, sub->len);
+    mr_add_errorf(c, "ERR unknown subcommand '%.*s'. Try %s HELP.",
+                  (int)(slen < 128 ? slen : 128), sub->ptr, upper);
+}
+
+void mr_command_dispatch(mr_conn *c, size_t argc, const resp_span *argv) {
+    mr_server *srv = c->srv;
+    const mr_command *cmd = mr_command_lookup(argv[0].ptr, argv[0].len);
+    if (cmd == NULL) {
+        reply_unknown_command(c, argc, argv);
+        return;
+    }
+    if (cmd->subcommands != NULL && argc >= 2) {
+        const mr_command *sub = subcommand_lookup(cmd, &argv[1]);
+        if (sub == NULL) {
+            reply_unknown_subcommand(c, &argv[0], &argv[1]);
+            return;
+        }
+        cmd = sub;
+    }
+    if ((cmd->arity > 0 && (size_t)cmd->arity != argc) ||
+        (cmd->arity < 0 && argc < (size_t)-cmd->arity)) {
+        mr_add_errorf(c, "ERR wrong number of arguments for '%s' command", cmd->name);
+        return;
+    }
+    if (!c->authenticated && !(cmd->flags & MR_CMD_NOAUTH)) {
+        mr_add_error(c, "NOAUTH Authentication required.");
+        return;
+    }
+    if (c->proto == 2 && mr_conn_subscriptions(c) > 0 && !(cmd->flags & MR_CMD_PUBSUB_OK)) {
+        mr_add_errorf(c,
+                      "ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / "
+                      "QUIT / RESET are allowed in this context",
+                      cmd->name);
+        return;
+    }
+    srv->stats.commands_processed++;
+    snprintf(c->last_cmd, sizeof c->last_cmd, "%s", cmd->name);
+    cmd->proc(c, argc, argv);
+}

@@ -1,0 +1,640 @@
+/* server/config.c - mini-redis-server's settings: defaults, parsing of
+ * values as redis-server 7.0 parses them, the command line, CONFIG GET.
+ *
+ * Checked against redis-server 7.0.15:
+ * - Integers (port, maxclients, timeout, hz, databases) are strict: no
+ *   sign but '-', no leading zero, no spaces, no units ("1k" is refused).
+ * - Memory values (proto-max-bulk-len, client-query-buffer-limit, and the
+ *   hard and soft limits of client-output-buffer-limit) take digits and a
+ *   unit: b, k=1000, kb=1024, m=1000^2, mb=1024^2, g=1000^3, gb=1024^3,
+ *   case-insensitive; leading zeros are fine, a sign is not.  No digits at
+ *   all reads as 0 ("" and "mb" are 0, which then fails the range check).
+ * - hz is accepted from 0 and clamped to 1..500.
+ * - yes/no and loglevel names are case-insensitive; CONFIG GET prints them
+ *   in lower case.
+ *
+ * The order of mr_config_get (and of --help) is the order of `settings`
+ * below: the fields of mr_config as config.h lists them, then the two
+ * settings reported for tools only (save, appendonly). */
+#define _POSIX_C_SOURCE 200809L /* strcasecmp, strncasecmp */
+
+#include "config.h"
+
+#include <ctype.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "glob.h"
+
+enum setting_id {
+    S_PORT,
+    S_BIND,
+    S_MAXCLIENTS,
+    S_TIMEOUT,
+    S_REQUIREPASS,
+    S_PROTECTED_MODE,
+    S_PROTO_MAX_BULK_LEN,
+    S_CLIENT_QUERY_BUFFER_LIMIT,
+    S_CLIENT_OUTPUT_BUFFER_LIMIT,
+    S_LOGLEVEL,
+    S_HZ,
+    S_DATABASES,
+    S_SAVE,
+    S_APPENDONLY,
+    S_COUNT
+};
+
+static const char *const settings[S_COUNT] = {
+    [S_PORT] = "port",
+    [S_BIND] = "bind",
+    [S_MAXCLIENTS] = "maxclients",
+    [S_TIMEOUT] = "timeout",
+    [S_REQUIREPASS] = "requirepass",
+    [S_PROTECTED_MODE] = "protected-mode",
+    [S_PROTO_MAX_BULK_LEN] = "proto-max-bulk-len",
+    [S_CLIENT_QUERY_BUFFER_LIMIT] = "client-query-buffer-limit",
+    [S_CLIENT_OUTPUT_BUFFER_LIMIT] = "client-output-buffer-limit",
+    [S_LOGLEVEL] = "loglevel",
+    [S_HZ] = "hz",
+    [S_DATABASES] = "databases",
+    [S_SAVE] = "save",
+    [S_APPENDONLY] = "appendonly",
+};
+
+/* Redis's texts, so that a CONFIG SET error reads the same. */
+static const char E_INTEGER[] = "argument couldn't be parsed into an integer";
+static const char E_MEMORY[] = "argument must be a memory value";
+static const char E_YESNO[] = "argument must be 'yes' or 'no'";
+static const char E_LOGLEVEL[] =
+    "argument(s) must be one of the following: debug, verbose, notice, warning";
+static const char E_DIRECTIVE[] = "Bad directive or wrong number of arguments";
+static const char E_COBL_CLASS[] = "Invalid client class specified in buffer limit configuration.";
+static const char E_COBL_ARGC[] = "Wrong number of arguments in buffer limit configuration.";
+static const char E_COBL_VALUE[] =
+    "Error in hard, soft or soft_seconds setting in buffer limit configuration.";
+static const char E_SAVE[] = "Invalid save parameters";
+static const char E_BIND_COUNT[] = "Too many bind addresses specified.";
+
+#define MAX_BIND_ADDRS 16 /* Redis's CONFIG_BINDADDR_MAX */
+#define MIN_HZ 1
+#define MAX_HZ 500
+
+/* Redis's built-in replica class limit: parsed and validated, but this
+ * server has no replicas and mr_config has no field for it, so CONFIG GET
+ * always shows the default. */
+static const char REPLICA_LIMIT_TEXT[] = "slave 268435456 67108864 60";
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...) {
+    if (err == NULL || errlen == 0) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+void mr_config_defaults(mr_config *c) {
+    memset(c, 0, sizeof *c);
+    c->port = 6379;
+    /* Redis 7.0's built-in default (no config file): every IPv4 address,
+     * and every IPv6 address if IPv6 is available. */
+    snprintf(c->bind, sizeof c->bind, "%s", "* -::*");
+    c->maxclients = 10000;
+    c->timeout = 0;
+    c->requirepass[0] = '\0';
+    c->protected_mode = 1;
+    c->proto_max_bulk_len = 512LL * 1024 * 1024;
+    c->client_query_buffer_limit = 1024LL * 1024 * 1024;
+    c->normal_limit = (mr_output_limit){0, 0, 0};
+    c->pubsub_limit = (mr_output_limit){32LL * 1024 * 1024, 8LL * 1024 * 1024, 60};
+    c->loglevel = MR_LOG_NOTICE;
+    c->hz = 10;
+    c->databases = 16;
+}
+
+/* ---- value parsers ---- */
+
+/* Redis's string2ll: optional '-', then "0" or a digit 1-9 followed by
+ * digits; nothing else, and no overflow. */
+static int parse_strict_ll(const char *s, long long *out) {
+    int neg = 0;
+    if (*s == '-') {
+        neg = 1;
+        s++;
+    }
+    if (s[0] == '0' && s[1] == '\0' && !neg) {
+        *out = 0;
+        return 0;
+    }
+    if (*s < '1' || *s > '9') return -1;
+    unsigned long long v = 0;
+    const unsigned long long limit = neg ? (unsigned long long)LLONG_MAX + 1 : LLONG_MAX;
+    for (; *s != '\0'; s++) {
+        if (*s < '0' || *s > '9') return -1;
+        unsigned d = (unsigned)(*s - '0');
+        if (v > (limit - d) / 10) return -1;
+        v = v * 10 + d;
+    }
+    if (neg) *out = v == (unsigned long long)LLONG_MAX + 1 ? LLONG_MIN : -(long long)v;
+    else *out = (long long)v;
+    return 0;
+}
+
+enum { MEM_OK = 0, MEM_SYNTAX = -1, MEM_RANGE = -2 };
+
+/* Redis's memtoull: digits then an optional unit.  MEM_RANGE when the
+ * value does not fit in 64 bits. */
+static int parse_memory(const char *s, unsigned long long *out) {
+    if (*s == '-') return MEM_SYNTAX;
+    const char *u = s;
+    while (*u >= '0' && *u <= '9') u++;
+    unsigned long long mul;
+    if (*u == '\0' || strcasecmp(u, "b") == 0) mul = 1;
+    else if (strcasecmp(u, "k") == 0) mul = 1000ULL;
+    else if (strcasecmp(u, "kb") == 0) mul = 1024ULL;
+    else if (strcasecmp(u, "m") == 0) mul = 1000ULL * 1000;
+    else if (strcasecmp(u, "mb") == 0) mul = 1024ULL * 1024;
+    else if (strcasecmp(u, "g") == 0) mul = 1000ULL * 1000 * 1000;
+    else if (strcasecmp(u, "gb") == 0) mul = 1024ULL * 1024 * 1024;
+    else return MEM_SYNTAX;
+    unsigned long long v = 0;
+    for (const char *p = s; p < u; p++) {
+        unsigned d = (unsigned)(*p - '0');
+        if (v > (ULLONG_MAX - d) / 10) return MEM_RANGE;
+        v = v * 10 + d;
+    }
+    if (v != 0 && mul > ULLONG_MAX / v) return MEM_RANGE;
+    *out = v * mul;
+    return MEM_OK;
+}
+
+static int parse_yesno(const char *s, int *out) {
+    if (strcasecmp(s, "yes") == 0) *out = 1;
+    else if (strcasecmp(s, "no") == 0) *out = 0;
+    else return -1;
+    return 0;
+}
+
+static int set_int(const char *value, long long min, long long max, long long *out, char *err,
+                   size_t errlen) {
+    long long v;
+    if (parse_strict_ll(value, &v) != 0) {
+        set_err(err, errlen, "%s", E_INTEGER);
+        return -1;
+    }
+    if (v < min || v > max) {
+        set_err(err, errlen, "argument must be between %lld and %lld inclusive", min, max);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+static int set_memory(const char *value, long long min, long long max, long long *out, char *err,
+                      size_t errlen) {
+    unsigned long long v = 0;
+    int rc = parse_memory(value, &v);
+    if (rc == MEM_SYNTAX) {
+        set_err(err, errlen, "%s", E_MEMORY);
+        return -1;
+    }
+    if (rc == MEM_RANGE || v < (unsigned long long)min || v > (unsigned long long)max) {
+        set_err(err, errlen, "argument must be between %lld and %lld inclusive", min, max);
+        return -1;
+    }
+    *out = (long long)v;
+    return 0;
+}
+
+/* ---- word lists (bind, save, client-output-buffer-limit) ---- */
+
+#define MAX_WORDS 64
+
+typedef struct words {
+    size_t n;
+    char *w[MAX_WORDS];
+    char *buf; /* the words, NUL-separated */
+} words;
+
+/* Splits on whitespace, as Redis splits a one-argument value.  Returns -1
+ * with more than MAX_WORDS words or when out of memory. */
+static int split_words(const char *s, words *out) {
+    out->n = 0;
+    out->buf = malloc(strlen(s) + 1);
+    if (out->buf == NULL) return -1;
+    memcpy(out->buf, s, strlen(s) + 1);
+    char *p = out->buf;
+    for (;;) {
+        while (*p != '\0' && isspace((unsigned char)*p)) p++;
+        if (*p == '\0') break;
+        if (out->n == MAX_WORDS) {
+            free(out->buf);
+            out->buf = NULL;
+            return -1;
+        }
+        out->w[out->n++] = p;
+        while (*p != '\0' && !isspace((unsigned char)*p)) p++;
+        if (*p != '\0') *p++ = '\0';
+    }
+    return 0;
+}
+
+static void free_words(words *w) {
+    free(w->buf);
+    w->buf = NULL;
+    w->n = 0;
+}
+
+/* soft_seconds: Redis reads it with strtoll (so "+5", "05" and "-0" pass)
+ * and accepts 0..INT_MAX. */
+static int parse_seconds(const char *s, long *out) {
+    const char *p = s;
+    int neg = 0;
+    if (*p == '+' || *p == '-') neg = *p++ == '-';
+    if (*p == '\0') return -1;
+    long long v = 0;
+    for (; *p != '\0'; p++) {
+        if (*p < '0' || *p > '9') return -1;
+        v = v * 10 + (*p - '0');
+        if (v > INT_MAX) return -1;
+    }
+    if (neg && v != 0) return -1;
+    *out = (long)v;
+    return 0;
+}
+
+static int set_output_limits(mr_config *c, const char *value, char *err, size_t errlen) {
+    words w;
+    if (split_words(value, &w) != 0) {
+        set_err(err, errlen, "%s", E_COBL_ARGC);
+        return -1;
+    }
+    /* All classes are checked before any is applied, as Redis does. */
+    mr_output_limit normal = c->normal_limit, pubsub = c->pubsub_limit;
+    const char *e = NULL;
+    if (w.n == 0 || w.n % 4 != 0) e = E_COBL_ARGC;
+    for (size_t i = 0; e == NULL && i < w.n; i += 4) {
+        mr_output_limit lim, *dst = NULL, replica;
+        if (strcasecmp(w.w[i], "normal") == 0) dst = &normal;
+        else if (strcasecmp(w.w[i], "pubsub") == 0) dst = &pubsub;
+        else if (strcasecmp(w.w[i], "replica") == 0 || strcasecmp(w.w[i], "slave") == 0)
+            dst = &replica; /* validated, then dropped */
+        else {
+            e = E_COBL_CLASS;
+            break;
+        }
+        unsigned long long hard = 0, soft = 0;
+        if (parse_memory(w.w[i + 1], &hard) != MEM_OK || parse_memory(w.w[i + 2], &soft) != MEM_OK ||
+            hard > (unsigned long long)LLONG_MAX || soft > (unsigned long long)LLONG_MAX ||
+            parse_seconds(w.w[i + 3], &lim.soft_seconds) != 0) {
+            e = E_COBL_VALUE;
+            break;
+        }
+        lim.hard = (long long)hard;
+        lim.soft = (long long)soft;
+        *dst = lim;
+    }
+    free_words(&w);
+    if (e != NULL) {
+        set_err(err, errlen, "%s", e);
+        return -1;
+    }
+    c->normal_limit = normal;
+    c->pubsub_limit = pubsub;
+    return 0;
+}
+
+/* Stored normalised (single spaces), as CONFIG GET bind prints it. */
+static int set_bind(mr_config *c, const char *value, char *err, size_t errlen) {
+    words w;
+    if (split_words(value, &w) != 0 || w.n > MAX_BIND_ADDRS) {
+        free_words(&w);
+        set_err(err, errlen, "%s", E_BIND_COUNT);
+        return -1;
+    }
+    char out[sizeof c->bind];
+    size_t len = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < w.n; i++) {
+        size_t l = strlen(w.w[i]);
+        if (len + (i > 0) + l >= sizeof out) {
+            free_words(&w);
+            set_err(err, errlen, "bind addresses too long (at most %zu bytes)", sizeof out - 1);
+            return -1;
+        }
+        if (i > 0) out[len++] = ' ';
+        memcpy(out + len, w.w[i], l + 1);
+        len += l;
+    }
+    free_words(&w);
+    memcpy(c->bind, out, len + 1);
+    return 0;
+}
+
+/* save: pairs of integers, or nothing.  Checked, then ignored: this
+ * server does not persist. */
+static int check_save(const char *value, char *err, size_t errlen) {
+    words w;
+    int bad = split_words(value, &w) != 0;
+    if (!bad && w.n % 2 != 0) bad = 1;
+    for (size_t i = 0; !bad && i < w.n; i++) {
+        char *end;
+        (void)strtoll(w.w[i], &end, 10);
+        if (end == w.w[i] || *end != '\0') bad = 1;
+    }
+    free_words(&w);
+    if (bad) {
+        set_err(err, errlen, "%s", E_SAVE);
+        return -1;
+    }
+    return 0;
+}
+
+static int find_setting(const char *name) {
+    for (int i = 0; i < S_COUNT; i++)
+        if (strcasecmp(name, settings[i]) == 0) return i;
+    return -1;
+}
+
+int mr_config_set(mr_config *c, const char *name, const char *value, char *err, size_t errlen) {
+    long long v = 0;
+    int b;
+    switch (find_setting(name)) {
+    case S_PORT:
+        if (set_int(value, 0, 65535, &v, err, errlen) != 0) return -1;
+        c->port = (int)v;
+        return 0;
+    case S_BIND:
+        return set_bind(c, value, err, errlen);
+    case S_MAXCLIENTS:
+        if (set_int(value, 1, 4294967295LL, &v, err, errlen) != 0) return -1;
+        c->maxclients = (long)v;
+        return 0;
+    case S_TIMEOUT:
+        if (set_int(value, 0, INT_MAX, &v, err, errlen) != 0) return -1;
+        c->timeout = (long)v;
+        return 0;
+    case S_REQUIREPASS:
+        if (strlen(value) >= sizeof c->requirepass) {
+            set_err(err, errlen, "requirepass too long (at most %zu bytes)",
+                    sizeof c->requirepass - 1);
+            return -1;
+        }
+        snprintf(c->requirepass, sizeof c->requirepass, "%s", value);
+        return 0;
+    case S_PROTECTED_MODE:
+        if (parse_yesno(value, &b) != 0) {
+            set_err(err, errlen, "%s", E_YESNO);
+            return -1;
+        }
+        c->protected_mode = b;
+        return 0;
+    case S_PROTO_MAX_BULK_LEN:
+        if (set_memory(value, 1024 * 1024, LLONG_MAX, &v, err, errlen) != 0) return -1;
+        c->proto_max_bulk_len = v;
+        return 0;
+    case S_CLIENT_QUERY_BUFFER_LIMIT:
+        if (set_memory(value, 1024 * 1024, LLONG_MAX, &v, err, errlen) != 0) return -1;
+        c->client_query_buffer_limit = v;
+        return 0;
+    case S_CLIENT_OUTPUT_BUFFER_LIMIT:
+        return set_output_limits(c, value, err, errlen);
+    case S_LOGLEVEL:
+        if (strcasecmp(value, "debug") == 0) c->loglevel = MR_LOG_DEBUG;
+        else if (strcasecmp(value, "verbose") == 0) c->loglevel = MR_LOG_VERBOSE;
+        else if (strcasecmp(value, "notice") == 0) c->loglevel = MR_LOG_NOTICE;
+        else if (strcasecmp(value, "warning") == 0) c->loglevel = MR_LOG_WARNING;
+        else {
+            set_err(err, errlen, "%s", E_LOGLEVEL);
+            return -1;
+        }
+        return 0;
+    case S_HZ:
+        if (set_int(value, 0, INT_MAX, &v, err, errlen) != 0) return -1;
+        c->hz = v < MIN_HZ ? MIN_HZ : v > MAX_HZ ? MAX_HZ : (int)v;
+        return 0;
+    case S_DATABASES:
+        if (set_int(value, 1, INT_MAX, &v, err, errlen) != 0) return -1;
+        c->databases = (int)v;
+        return 0;
+    case S_SAVE:
+        return check_save(value, err, errlen);
+    case S_APPENDONLY:
+        if (parse_yesno(value, &b) != 0) {
+            set_err(err, errlen, "%s", E_YESNO);
+            return -1;
+        }
+        if (b) {
+            set_err(err, errlen, "appendonly yes is not supported: mini-redis-server has no "
+                                 "persistence");
+            return -1;
+        }
+        return 0;
+    default:
+        set_err(err, errlen, "%s", E_DIRECTIVE);
+        return -1;
+    }
+}
+
+/* ---- command line ---- */
+
+/* One argument as Redis quotes it in its error report. */
+static size_t quote_arg(char *out, size_t cap, const char *s) {
+    size_t n = 0;
+#define PUT(ch)                          \
+    do {                                 \
+        if (n + 1 < cap) out[n] = (ch);  \
+        n++;                             \
+    } while (0)
+    PUT('"');
+    for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+        static const char hex[] = "0123456789abcdef";
+        switch (*p) {
+        case '\\': PUT('\\'); PUT('\\'); break;
+        case '"': PUT('\\'); PUT('"'); break;
+        case '\n': PUT('\\'); PUT('n'); break;
+        case '\r': PUT('\\'); PUT('r'); break;
+        case '\t': PUT('\\'); PUT('t'); break;
+        default:
+            if (isprint(*p)) {
+                PUT((char)*p);
+            } else {
+                PUT('\\');
+                PUT('x');
+                PUT(hex[*p >> 4]);
+                PUT(hex[*p & 15]);
+            }
+        }
+    }
+    PUT('"');
+#undef PUT
+    if (cap > 0) out[n < cap ? n : cap - 1] = '\0';
+    return n;
+}
+
+/* err: ">>> 'name "v1" "v2"'", a newline, then the reason, like
+ * redis-server's report of a bad line. */
+static void arg_error(char *err, size_t errlen, const char *name, char **vals, int nvals,
+                      const char *reason) {
+    char line[512];
+    size_t n = (size_t)snprintf(line, sizeof line, "%s", name);
+    for (int i = 0; i < nvals && n < sizeof line; i++) {
+        line[n++] = ' ';
+        n += quote_arg(line + n, n < sizeof line ? sizeof line - n : 0, vals[i]);
+    }
+    if (n >= sizeof line) memcpy(line + sizeof line - 4, "...", 4);
+    set_err(err, errlen, ">>> '%s'\n%s", line, reason);
+}
+
+static int is_option(const char *arg) {
+    return arg[0] == '-' && arg[1] == '-' && arg[2] != '\0';
+}
+
+/* Joins values with single spaces: redis-server takes `--bind a b` and
+ * `--bind "a b"` alike. */
+static char *join_values(char **vals, int n) {
+    size_t len = 1;
+    for (int i = 0; i < n; i++) len += strlen(vals[i]) + 1;
+    char *s = malloc(len);
+    if (s == NULL) return NULL;
+    size_t pos = 0;
+    for (int i = 0; i < n; i++) {
+        size_t l = strlen(vals[i]);
+        if (i > 0) s[pos++] = ' ';
+        memcpy(s + pos, vals[i], l);
+        pos += l;
+    }
+    s[pos] = '\0';
+    return s;
+}
+
+int mr_config_parse_args(mr_config *c, int argc, char **argv, char *err, size_t errlen) {
+    int i = 0;
+    while (i < argc) {
+        if (!is_option(argv[i])) {
+            arg_error(err, errlen, argv[i], NULL, 0,
+                      "expected --name value (configuration files are not supported)");
+            return -1;
+        }
+        const char *name = argv[i] + 2;
+        char **vals = argv + i + 1;
+        int nvals = 0;
+        while (i + 1 + nvals < argc && !is_option(argv[i + 1 + nvals])) nvals++;
+        i += 1 + nvals;
+
+        int id = find_setting(name);
+        char reason[256];
+        if (strcasecmp(name, "daemonize") == 0) {
+            /* Accepted so that tests can start redis-server and this
+             * server with the same flags. */
+            int b;
+            if (nvals != 1) {
+                arg_error(err, errlen, name, vals, nvals, "wrong number of arguments");
+                return -1;
+            }
+            if (parse_yesno(vals[0], &b) != 0) {
+                arg_error(err, errlen, name, vals, nvals, E_YESNO);
+                return -1;
+            }
+            if (b) {
+                arg_error(err, errlen, name, vals, nvals,
+                          "daemonize yes is not supported: mini-redis-server runs in the "
+                          "foreground");
+                return -1;
+            }
+            continue;
+        }
+        if (id < 0) {
+            arg_error(err, errlen, name, vals, nvals, E_DIRECTIVE);
+            return -1;
+        }
+        /* Settings that take a list accept it as one or several
+         * arguments; `--save` alone means no snapshots. */
+        int list = id == S_BIND || id == S_SAVE || id == S_CLIENT_OUTPUT_BUFFER_LIMIT;
+        if ((list && nvals == 0 && id != S_SAVE) || (!list && nvals != 1)) {
+            arg_error(err, errlen, name, vals, nvals, "wrong number of arguments");
+            return -1;
+        }
+        char *value = join_values(vals, nvals);
+        if (value == NULL) {
+            set_err(err, errlen, "out of memory");
+            return -1;
+        }
+        int rc = mr_config_set(c, settings[id], value, reason, sizeof reason);
+        free(value);
+        if (rc != 0) {
+            arg_error(err, errlen, name, vals, nvals, reason);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* ---- CONFIG GET ---- */
+
+static void format_value(const mr_config *c, int id, char *out, size_t cap) {
+    static const char *const levels[] = {"debug", "verbose", "notice", "warning"};
+    switch (id) {
+    case S_PORT: snprintf(out, cap, "%d", c->port); break;
+    case S_BIND: snprintf(out, cap, "%s", c->bind); break;
+    case S_MAXCLIENTS: snprintf(out, cap, "%ld", c->maxclients); break;
+    case S_TIMEOUT: snprintf(out, cap, "%ld", c->timeout); break;
+    case S_REQUIREPASS: snprintf(out, cap, "%s", c->requirepass); break;
+    case S_PROTECTED_MODE: snprintf(out, cap, "%s", c->protected_mode ? "yes" : "no"); break;
+    case S_PROTO_MAX_BULK_LEN: snprintf(out, cap, "%lld", c->proto_max_bulk_len); break;
+    case S_CLIENT_QUERY_BUFFER_LIMIT:
+        snprintf(out, cap, "%lld", c->client_query_buffer_limit);
+        break;
+    case S_CLIENT_OUTPUT_BUFFER_LIMIT:
+        snprintf(out, cap, "normal %lld %lld %ld %s pubsub %lld %lld %ld", c->normal_limit.hard,
+                 c->normal_limit.soft, c->normal_limit.soft_seconds, REPLICA_LIMIT_TEXT,
+                 c->pubsub_limit.hard, c->pubsub_limit.soft, c->pubsub_limit.soft_seconds);
+        break;
+    case S_LOGLEVEL:
+        snprintf(out, cap, "%s",
+                 c->loglevel >= MR_LOG_DEBUG && c->loglevel <= MR_LOG_WARNING
+                     ? levels[c->loglevel]
+                     : "notice");
+        break;
+    case S_HZ: snprintf(out, cap, "%d", c->hz); break;
+    case S_DATABASES: snprintf(out, cap, "%d", c->databases); break;
+    case S_SAVE: snprintf(out, cap, "%s", ""); break; /* no snapshots */
+    case S_APPENDONLY: snprintf(out, cap, "%s", "no"); break;
+    default: out[0] = '\0';
+    }
+}
+
+void mr_config_get(const mr_config *c, const char *pattern, size_t plen,
+                   void (*fn)(void *ud, const char *name, const char *value), void *ud) {
+    char value[sizeof c->requirepass + 64];
+    /* Redis looks a pattern without * ? [ up by name (case-insensitive)
+     * and replies with the name as the client spelled it: CONFIG GET PORT
+     * answers "PORT". */
+    int glob = 0;
+    for (size_t i = 0; i < plen; i++)
+        if (pattern[i] == '*' || pattern[i] == '?' || pattern[i] == '[') glob = 1;
+    if (!glob) {
+        for (int id = 0; id < S_COUNT; id++) {
+            size_t nlen = strlen(settings[id]);
+            if (nlen != plen || strncasecmp(pattern, settings[id], nlen) != 0) continue;
+            char spelled[64];
+            memcpy(spelled, pattern, nlen);
+            spelled[nlen] = '\0';
+            format_value(c, id, value, sizeof value);
+            fn(ud, spelled, value);
+            return;
+        }
+        return;
+    }
+    for (int id = 0; id < S_COUNT; id++) {
+        if (!mr_glob_match(pattern, plen, settings[id], strlen(settings[id]), 1)) continue;
+        format_value(c, id, value, sizeof value);
+        fn(ud, settings[id], value);
+    }
+}

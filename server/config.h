@@ -1,0 +1,50 @@
+/* server/config.h - mini-redis-server's settings, spelled as redis-server
+ * spells them (--port 6380, or CONFIG GET port). */
+#ifndef MR_CONFIG_H
+#define MR_CONFIG_H
+
+#include <stddef.h>
+
+typedef struct mr_output_limit {
+    long long hard;    /* bytes; 0 = none */
+    long long soft;    /* bytes; 0 = none */
+    long soft_seconds; /* how long over soft before closing */
+} mr_output_limit;
+
+typedef enum { MR_LOG_DEBUG, MR_LOG_VERBOSE, MR_LOG_NOTICE, MR_LOG_WARNING } mr_loglevel;
+
+typedef struct mr_config {
+    int port;                           /* 6379 */
+    char bind[256];                     /* "127.0.0.1" */
+    long maxclients;                    /* 10000 */
+    long timeout;                       /* seconds idle; 0 = never */
+    char requirepass[512];              /* "" = none */
+    int protected_mode;                 /* 1 */
+    long long proto_max_bulk_len;       /* 512 MiB */
+    long long client_query_buffer_limit; /* 1 GiB */
+    mr_output_limit normal_limit;       /* 0 0 0 */
+    mr_output_limit pubsub_limit;       /* 32mb 8mb 60 */
+    mr_loglevel loglevel;               /* notice */
+    int hz;                             /* 10: cron frequency */
+    int databases;                      /* 16 */
+} mr_config;
+
+void mr_config_defaults(mr_config *c);
+
+/* Applies one setting by name (case-insensitive) from its text value, with
+ * redis-server's units ("1gb", "32mb") and yes/no.  Returns 0, or -1 with
+ * a message in err (for the command line and for errors). */
+int mr_config_set(mr_config *c, const char *name, const char *value, char *err, size_t errlen);
+
+/* Parses `--name value` pairs (as redis-server accepts them).  --help and
+ * --version are handled by the caller.  Returns 0 or -1 with err. */
+int mr_config_parse_args(mr_config *c, int argc, char **argv, char *err, size_t errlen);
+
+/* CONFIG GET: calls fn(name, value) for every setting whose name matches
+ * the glob pattern, in a fixed order; the value is formatted as Redis
+ * formats it (client-output-buffer-limit as "normal 0 0 0 slave ... pubsub
+ * 33554432 8388608 60", yes/no, plain numbers). */
+void mr_config_get(const mr_config *c, const char *pattern, size_t plen,
+                   void (*fn)(void *ud, const char *name, const char *value), void *ud);
+
+#endif /* MR_CONFIG_H */

@@ -1,0 +1,316 @@
+/* server/core.c - the server and its connections, without sockets. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "server.h"
+
+/* ---- memory: like Redis, running out of memory ends the process ---- */
+
+static void oom(size_t n) {
+    fprintf(stderr, "mini-redis-server: out of memory allocating %zu bytes\n", n);
+    abort();
+}
+
+void *mr_xmalloc(size_t n) {
+    void *p = malloc(n != 0 ? n : 1);
+    if (p == NULL) oom(n);
+    return p;
+}
+
+void *mr_xrealloc(void *p, size_t n) {
+    void *q = realloc(p, n != 0 ? n : 1);
+    if (q == NULL) oom(n);
+    return q;
+}
+
+char *mr_xstrndup(const char *s, size_t n) {
+    char *d = mr_xmalloc(n + 1);
+    memcpy(d, s, n);
+    d[n] = '\0';
+    return d;
+}
+
+mr_str *mr_str_new(const char *data, size_t len) {
+    mr_str *s = mr_xmalloc(sizeof *s + len + 1);
+    s->len = len;
+    if (len != 0) memcpy(s->data, data, len);
+    s->data[len] = '\0';
+    return s;
+}
+
+void mr_log(mr_server *srv, mr_loglevel level, const char *fmt, ...) {
+    if (level < srv->cfg.loglevel || srv->host.log == NULL) return;
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    srv->host.log(level, msg, srv->host.ud);
+}
+
+/* ---- server ---- */
+
+static void free_connset(void *p) {
+    mr_connset *s = p;
+    free(s->items);
+    free(s);
+}
+
+mr_server *mr_server_create(const mr_config *cfg, const mr_host *host) {
+    mr_server *srv = mr_xmalloc(sizeof *srv);
+    memset(srv, 0, sizeof *srv);
+    srv->cfg = *cfg;
+    if (host != NULL) srv->host = *host;
+    if (srv->cfg.databases < 1) srv->cfg.databases = 1;
+    srv->dbs = mr_xmalloc((size_t)srv->cfg.databases * sizeof *srv->dbs);
+    for (int i = 0; i < srv->cfg.databases; i++) {
+        srv->dbs[i].keys = mr_dict_create(free);
+        srv->dbs[i].expires = mr_dict_create(NULL);
+    }
+    srv->channels = mr_dict_create(free_connset);
+    srv->patterns = mr_dict_create(free_connset);
+    srv->next_id = 1;
+    srv->rng = 0x9e3779b97f4a7c15ull;
+    return srv;
+}
+
+void mr_server_free(mr_server *srv) {
+    while (srv->clients != NULL) mr_conn_destroy(srv->clients);
+    for (int i = 0; i < srv->cfg.databases; i++) {
+        mr_dict_free(srv->dbs[i].keys);
+        mr_dict_free(srv->dbs[i].expires);
+    }
+    free(srv->dbs);
+    mr_dict_free(srv->channels);
+    mr_dict_free(srv->patterns);
+    free(srv);
+}
+
+const mr_config *mr_server_config(const mr_server *srv) {
+    return &srv->cfg;
+}
+
+void mr_server_set_time(mr_server *srv, int64_t now_ms) {
+    srv->now_ms = now_ms;
+    if (srv->start_ms == 0) srv->start_ms = now_ms;
+}
+
+size_t mr_server_clients(const mr_server *srv) {
+    return srv->nclients;
+}
+
+/* ---- output and its limits ---- */
+
+size_t mr_conn_subscriptions(const mr_conn *c) {
+    return (c->channels != NULL ? mr_dict_size(c->channels) : 0) +
+           (c->patterns != NULL ? mr_dict_size(c->patterns) : 0);
+}
+
+void mr_conn_kill(mr_conn *c) {
+    c->close = MR_CLOSE_NOW;
+    mr_conn_wake(c);
+}
+
+/* Redis closes a client whose pending output passes the hard limit, or
+ * stays over the soft limit for soft_seconds; subscribers have their own
+ * class.  Nobody else waits for a slow client. */
+static void check_output_limits(mr_conn *c) {
+    if (c->close == MR_CLOSE_NOW) return;
+    const mr_output_limit *lim =
+        mr_conn_subscriptions(c) > 0 ? &c->srv->cfg.pubsub_limit : &c->srv->cfg.normal_limit;
+    size_t pending = c->out.len + c->inflight;
+    int over = 0;
+    if (lim->hard > 0 && (long long)pending >= lim->hard) {
+        over = 1;
+    } else if (lim->soft > 0 && (long long)pending >= lim->soft) {
+        if (c->soft_limit_since == 0) c->soft_limit_since = c->srv->now_ms;
+        else if (c->srv->now_ms - c->soft_limit_since >= (int64_t)lim->soft_seconds * 1000) over = 1;
+    } else {
+        c->soft_limit_since = 0;
+    }
+    if (over) {
+        mr_log(c->srv, MR_LOG_WARNING,
+               "Client id=%llu addr=%s scheduled to be closed ASAP for overcoming of output "
+               "buffer limits.",
+               (unsigned long long)c->id, c->addr);
+        mr_conn_kill(c);
+    }
+}
+
+void mr_conn_wake(mr_conn *c) {
+    check_output_limits(c);
+    if (c->srv->host.wake != NULL) c->srv->host.wake(c, c->srv->host.ud);
+}
+
+int mr_conn_take_output(mr_conn *c, char **data, size_t *len) {
+    if (c->out.len == 0 || c->close == MR_CLOSE_NOW) {
+        *data = NULL;
+        *len = 0;
+        return 0;
+    }
+    *data = c->out.data;
+    *len = c->out.len;
+    c->inflight += c->out.len;
+    c->srv->stats.net_output_bytes += c->out.len;
+    resp_buf_init(&c->out, NULL);
+    return 1;
+}
+
+void mr_conn_written(mr_conn *c, size_t n) {
+    c->inflight = n <= c->inflight ? c->inflight - n : 0;
+    check_output_limits(c);
+}
+
+int mr_conn_should_close(const mr_conn *c) {
+    return c->close;
+}
+
+void *mr_conn_host_data(const mr_conn *c) {
+    return c->host_ud;
+}
+
+uint64_t mr_conn_id(const mr_conn *c) {
+    return c->id;
+}
+
+/* ---- connections ---- */
+
+mr_conn *mr_conn_create(mr_server *srv, const char *addr, int loopback, void *host_ud) {
+    mr_conn *c = mr_xmalloc(sizeof *c);
+    memset(c, 0, sizeof *c);
+    c->srv = srv;
+    c->id = srv->next_id++;
+    snprintf(c->addr, sizeof c->addr, "%s", addr != NULL ? addr : "?");
+    c->host_ud = host_ud;
+    resp_request_options popts = {.max_bulk_len = srv->cfg.proto_max_bulk_len,
+                                  .require_auth = srv->cfg.requirepass[0] != '\0'};
+    resp_request_init(&c->parser, &popts);
+    resp_buf_init(&c->out, NULL);
+    c->proto = 2;
+    c->authenticated = srv->cfg.requirepass[0] == '\0';
+    c->created_ms = c->last_ms = srv->now_ms;
+    snprintf(c->last_cmd, sizeof c->last_cmd, "NULL");
+    c->next = srv->clients;
+    if (srv->clients != NULL) srv->clients->prev = c;
+    srv->clients = c;
+    srv->nclients++;
+    srv->stats.connections_received++;
+
+    /* Redis accepts, then refuses with a reply and closes. */
+    if ((long)srv->nclients > srv->cfg.maxclients) {
+        mr_add_raw(c, "-ERR max number of clients reached\r\n", 36);
+        c->close = MR_CLOSE_AFTER_REPLY;
+        srv->stats.rejected_connections++;
+    } else if (srv->cfg.protected_mode && !loopback && srv->cfg.requirepass[0] == '\0') {
+        static const char denied[] =
+            "-DENIED Redis is running in protected mode because protected mode is enabled and "
+            "no password is set for the default user. In this mode connections are only "
+            "accepted from the loopback interface. If you want to connect from external "
+            "computers to Redis you may adopt one of the following solutions: 1) Just disable "
+            "protected mode sending the command 'CONFIG SET protected-mode no' from the "
+            "loopback interface by connecting to Redis from the same host the server is "
+            "running, however MAKE SURE Redis is not publicly accessible from internet if you "
+            "do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can "
+            "just disable the protected mode by editing the Redis configuration file, and "
+            "setting the protected mode option to 'no', and then restarting the server. 3) If "
+            "you started the server manually just for testing, restart it with the "
+            "'--protected-mode no' option. 4) Set up an authentication password for the "
+            "default user. NOTE: You only need to do one of the above things in order for the "
+            "server to start accepting connections from the outside.\r\n";
+        mr_add_raw(c, denied, sizeof denied - 1);
+        c->close = MR_CLOSE_AFTER_REPLY;
+        srv->stats.rejected_connections++;
+    }
+    return c;
+}
+
+void mr_conn_destroy(mr_conn *c) {
+    mr_server *srv = c->srv;
+    mr_pubsub_drop(c, 0);
+    mr_dict_free(c->channels);
+    mr_dict_free(c->patterns);
+    if (c->prev != NULL) c->prev->next = c->next;
+    else srv->clients = c->next;
+    if (c->next != NULL) c->next->prev = c->prev;
+    srv->nclients--;
+    resp_request_free(&c->parser);
+    resp_buf_free(&c->out);
+    free(c->in);
+    free(c->name);
+    free(c);
+}
+
+static void append_input(mr_conn *c, const char *data, size_t len) {
+    if (c->in_cap - c->in_len < len) {
+        size_t cap = c->in_cap != 0 ? c->in_cap : 16384;
+        while (cap - c->in_len < len) cap *= 2;
+        c->in = mr_xrealloc(c->in, cap);
+        c->in_cap = cap;
+    }
+    memcpy(c->in + c->in_len, data, len);
+    c->in_len += len;
+}
+
+void mr_conn_feed(mr_conn *c, const char *data, size_t len) {
+    mr_server *srv = c->srv;
+    if (c->close != MR_KEEP || len == 0) return;
+    srv->stats.net_input_bytes += len;
+    c->last_ms = srv->now_ms;
+    append_input(c, data, len);
+
+    size_t pos = 0;
+    while (c->close == MR_KEEP) {
+        size_t used;
+        resp_command cmd;
+        resp_request_status st =
+            resp_request_parse(&c->parser, c->in + pos, c->in_len - pos, &used, &cmd);
+        pos += used;
+        if (st == RESP_REQ_COMMAND) {
+            mr_command_dispatch(c, cmd.argc, cmd.argv);
+            continue;
+        }
+        if (st == RESP_REQ_ERROR) {
+            char text[128];
+            resp_request_format_error(&c->parser, text, sizeof text);
+            mr_add_error(c, text);
+            mr_log(srv, MR_LOG_VERBOSE, "Protocol error (%s) from client: id=%llu addr=%s",
+                   resp_strerror(resp_request_error(&c->parser)), (unsigned long long)c->id,
+                   c->addr);
+            c->close = MR_CLOSE_AFTER_REPLY;
+        }
+        break;
+    }
+    memmove(c->in, c->in + pos, c->in_len - pos);
+    c->in_len -= pos;
+
+    /* A query buffer over the limit: closed without a reply. */
+    if (c->close == MR_KEEP && (long long)c->in_len > srv->cfg.client_query_buffer_limit) {
+        mr_log(srv, MR_LOG_WARNING,
+               "Closing client that reached max query buffer length: id=%llu addr=%s",
+               (unsigned long long)c->id, c->addr);
+        c->close = MR_CLOSE_NOW;
+    }
+    if (c->out.len > 0 || c->close != MR_KEEP) mr_conn_wake(c);
+}
+
+/* ---- cron ---- */
+
+void mr_server_cron(mr_server *srv) {
+    mr_db_active_expire(srv);
+    for (mr_conn *c = srv->clients, *next; c != NULL; c = next) {
+        next = c->next;
+        if (c->close != MR_KEEP) continue;
+        /* Idle clients are closed silently; subscribers never time out. */
+        if (srv->cfg.timeout > 0 && mr_conn_subscriptions(c) == 0 &&
+            srv->now_ms - c->last_ms > (int64_t)srv->cfg.timeout * 1000) {
+            mr_log(srv, MR_LOG_VERBOSE, "Closing idle client");
+            mr_conn_kill(c);
+            continue;
+        }
+        if (c->soft_limit_since != 0) check_output_limits(c);
+        if (c->close != MR_KEEP && srv->host.wake != NULL) srv->host.wake(c, srv->host.ud);
+    }
+}

@@ -1,0 +1,124 @@
+/* server/db.c - the keyspace: values, expiry (lazy and active), flush. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "server.h"
+
+int mr_parse_ll(const resp_span *a, long long *out) {
+    return resp_parse_integer(a->ptr, a->len, out);
+}
+
+/* Deletes the key if its time has come.  Returns 1 if it was expired. */
+static int expire_if_needed(mr_server *srv, mr_db *db, const char *key, size_t klen) {
+    mr_dict_entry *e = mr_dict_find(db->expires, key, klen);
+    if (e == NULL || e->v.s64 > srv->now_ms) return 0;
+    mr_dict_delete(db->expires, key, klen);
+    mr_dict_delete(db->keys, key, klen);
+    srv->stats.expired_keys++;
+    return 1;
+}
+
+mr_str *mr_db_get(mr_server *srv, int db, const char *key, size_t klen) {
+    mr_db *d = &srv->dbs[db];
+    if (expire_if_needed(srv, d, key, klen)) return NULL;
+    mr_dict_entry *e = mr_dict_find(d->keys, key, klen);
+    return e != NULL ? e->v.ptr : NULL;
+}
+
+void mr_db_set(mr_server *srv, int db, const char *key, size_t klen, mr_str *val, int keep_ttl) {
+    mr_db *d = &srv->dbs[db];
+    int created;
+    mr_dict_entry *e = mr_dict_upsert(d->keys, key, klen, &created);
+    if (!created) free(e->v.ptr);
+    e->v.ptr = val;
+    if (!keep_ttl) mr_dict_delete(d->expires, key, klen);
+}
+
+int mr_db_delete(mr_server *srv, int db, const char *key, size_t klen) {
+    mr_db *d = &srv->dbs[db];
+    if (expire_if_needed(srv, d, key, klen)) return 0;
+    mr_dict_delete(d->expires, key, klen);
+    return mr_dict_delete(d->keys, key, klen);
+}
+
+int64_t mr_db_get_expire(mr_server *srv, int db, const char *key, size_t klen) {
+    mr_dict_entry *e = mr_dict_find(srv->dbs[db].expires, key, klen);
+    return e != NULL ? e->v.s64 : -1;
+}
+
+void mr_db_set_expire(mr_server *srv, int db, const char *key, size_t klen, int64_t when_ms) {
+    int created;
+    mr_dict_entry *e = mr_dict_upsert(srv->dbs[db].expires, key, klen, &created);
+    e->v.s64 = when_ms;
+}
+
+int mr_db_persist(mr_server *srv, int db, const char *key, size_t klen) {
+    return mr_dict_delete(srv->dbs[db].expires, key, klen);
+}
+
+typedef struct flush_job {
+    mr_server *srv;
+    mr_dict *keys, *expires;
+} flush_job;
+
+static void flush_work(void *arg) {
+    flush_job *job = arg;
+    mr_dict_free(job->keys);
+    mr_dict_free(job->expires);
+}
+
+static void flush_done(void *arg) {
+    flush_job *job = arg;
+    job->srv->pending_frees--;
+    free(job);
+}
+
+void mr_db_flush(mr_server *srv, int db, int async) {
+    mr_db *d = &srv->dbs[db];
+    if (!async || srv->host.run_blocking == NULL) {
+        mr_dict_clear(d->keys);
+        mr_dict_clear(d->expires);
+        return;
+    }
+    /* The old tables are freed on the thread pool: a huge keyspace must
+     * not stall every other client. */
+    flush_job *job = mr_xmalloc(sizeof *job);
+    job->srv = srv;
+    job->keys = d->keys;
+    job->expires = d->expires;
+    d->keys = mr_dict_create(free);
+    d->expires = mr_dict_create(NULL);
+    srv->pending_frees++;
+    srv->host.run_blocking(flush_work, flush_done, job, srv->host.ud);
+}
+
+/* Redis's cycle samples 20 keys with a TTL at a time and goes on while
+ * more than a tenth of a sample had expired; a bounded number of rounds
+ * per call keeps the cron short. */
+#define EXPIRE_SAMPLE 20
+#define EXPIRE_ROUNDS 16
+
+void mr_db_active_expire(mr_server *srv) {
+    for (int n = 0; n < srv->cfg.databases; n++) {
+        int dbi = (srv->expire_db + n) % srv->cfg.databases;
+        mr_db *d = &srv->dbs[dbi];
+        for (int round = 0; round < EXPIRE_ROUNDS; round++) {
+            size_t size = mr_dict_size(d->expires);
+            if (size == 0) break;
+            int sample = size < EXPIRE_SAMPLE ? (int)size : EXPIRE_SAMPLE, expired = 0;
+            for (int i = 0; i < sample; i++) {
+                mr_dict_entry *e = mr_dict_random(d->expires, &srv->rng);
+                if (e == NULL || e->v.s64 > srv->now_ms) continue;
+                /* The key is copied: deleting frees the entry. */
+                char small[256];
+                size_t klen = e->klen;
+                char *key = klen < sizeof small ? small : mr_xmalloc(klen);
+                memcpy(key, e->key, klen);
+                expired += expire_if_needed(srv, d, key, klen);
+                if (key != small) free(key);
+            }
+            if (expired * 10 <= sample) break;
+        }
+    }
+    srv->expire_db = (srv->expire_db + 1) % srv->cfg.databases;
+}

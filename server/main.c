@@ -1,0 +1,103 @@
+/* server/main.c - mini-redis-server [--name value ...] */
+#include <stdio.h>
+#include <string.h>
+
+#include <resp/resp.h>
+
+#include "config.h"
+#include "net.h"
+
+static const char PROG[] = "mini-redis-server";
+
+static const struct {
+    const char *name;
+    const char *arg;
+    const char *help;
+} flag_help[] = {
+    {"port", "<port>", "TCP port (0: no TCP listener, so nothing to serve)"},
+    {"bind", "<addr> ...", "addresses to listen on; * = all IPv4, ::* = all IPv6, -addr = optional"},
+    {"maxclients", "<n>", "connections beyond this get an error and are closed"},
+    {"timeout", "<seconds>", "close clients idle this long (0 = never)"},
+    {"requirepass", "<password>", "password of the default user (empty = none)"},
+    {"protected-mode", "yes|no", "without a password, refuse clients not on loopback"},
+    {"proto-max-bulk-len", "<bytes>", "longest bulk string in a request (units: 1k 1kb 1m 1mb 1g 1gb)"},
+    {"client-query-buffer-limit", "<bytes>", "largest unparsed input per client"},
+    {"client-output-buffer-limit", "<class hard soft secs> ...",
+     "output limits per class: normal, pubsub (replica/slave accepted and ignored)"},
+    {"loglevel", "debug|verbose|notice|warning", "what goes to the log on stderr"},
+    {"hz", "<n>", "timer frequency (expiry, timeouts), clamped to 1..500"},
+    {"databases", "<n>", "number of databases (SELECT 0..n-1)"},
+    {"save", "<seconds changes> ...", "accepted and ignored: nothing is persisted"},
+    {"appendonly", "no", "accepted for compatibility; yes is refused"},
+};
+
+static void print_flag(void *ud, const char *name, const char *value) {
+    FILE *out = ud;
+    const char *arg = "<value>", *help = "";
+    for (size_t i = 0; i < sizeof flag_help / sizeof flag_help[0]; i++) {
+        if (strcmp(flag_help[i].name, name) == 0) {
+            arg = flag_help[i].arg;
+            help = flag_help[i].help;
+        }
+    }
+    fprintf(out, "  --%s %s\n      %s\n      default: \"%s\"\n", name, arg, help, value);
+}
+
+static void usage(FILE *out) {
+    mr_config defaults;
+    mr_config_defaults(&defaults);
+    fprintf(out,
+            "Usage: %s [--name value ...]\n"
+            "       %s --help | --version\n"
+            "\n"
+            "A Redis 7.0-compatible server.  Settings are spelled as redis-server spells\n"
+            "them and CONFIG GET reports them; a list value may be one argument or\n"
+            "several (--bind \"127.0.0.1 ::1\" or --bind 127.0.0.1 ::1).\n"
+            "\n"
+            "Settings:\n",
+            PROG, PROG);
+    mr_config_get(&defaults, "*", 1, print_flag, out);
+    fprintf(out,
+            "  --daemonize no\n"
+            "      accepted for compatibility; yes is refused (runs in the foreground)\n"
+            "\n"
+            "  --help       this text\n"
+            "  --version    the version\n");
+}
+
+static int is_flag(const char *arg, const char *long_name, const char *short_name, int first) {
+    return strcmp(arg, long_name) == 0 || (first && strcmp(arg, short_name) == 0);
+}
+
+int main(int argc, char **argv) {
+    /* -h and -v only in first place, as redis-server takes them; values
+     * never start with "--", so --help and --version count anywhere. */
+    for (int i = 1; i < argc; i++) {
+        if (is_flag(argv[i], "--help", "-h", i == 1)) {
+            usage(stdout);
+            return 0;
+        }
+        if (is_flag(argv[i], "--version", "-v", i == 1)) {
+            printf("%s v=%s (Redis 7.0 compatible)\n", PROG, resp_version());
+            return 0;
+        }
+    }
+
+    mr_config cfg;
+    mr_config_defaults(&cfg);
+    char err[1024];
+    if (mr_config_parse_args(&cfg, argc - 1, argv + 1, err, sizeof err) != 0) {
+        fprintf(stderr,
+                "\n*** FATAL CONFIG ERROR (%s v=%s) ***\n%s\n"
+                "Run '%s --help' for the supported settings.\n",
+                PROG, resp_version(), err, PROG);
+        return 1;
+    }
+
+    mr_net_log(cfg.loglevel, MR_LOG_WARNING, "oO0OoO0OoO0Oo %s is starting oO0OoO0OoO0Oo", PROG);
+    mr_net_log(cfg.loglevel, MR_LOG_WARNING,
+               "%s version=%s (Redis 7.0 compatible), bits=%d, just started", PROG,
+               resp_version(), (int)(sizeof(void *) * 8));
+    mr_net_log(cfg.loglevel, MR_LOG_WARNING, "Configuration loaded");
+    return mr_net_run(&cfg) == 0 ? 0 : 1;
+}

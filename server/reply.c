@@ -1,0 +1,90 @@
+/* server/reply.c - replies in the connection's protocol. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "server.h"
+
+void mr_add_raw(mr_conn *c, const char *s, size_t len) {
+    resp_buf_append(&c->out, s, len);
+}
+
+void mr_add_ok(mr_conn *c) {
+    mr_add_raw(c, "+OK\r\n", 5);
+}
+
+void mr_add_status(mr_conn *c, const char *s) {
+    resp_write_simple_string(&c->out, s, strlen(s));
+}
+
+void mr_add_error(mr_conn *c, const char *text) {
+    resp_write_simple_error(&c->out, text, strlen(text));
+}
+
+void mr_add_errorf(mr_conn *c, const char *fmt, ...) {
+    char small[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0) return;
+    if ((size_t)n < sizeof small) {
+        mr_add_error(c, small);
+        return;
+    }
+    char *big = mr_xmalloc((size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(big, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    mr_add_error(c, big);
+    free(big);
+}
+
+void mr_add_integer(mr_conn *c, long long v) {
+    resp_write_integer(&c->out, v);
+}
+
+void mr_add_bulk(mr_conn *c, const char *s, size_t len) {
+    resp_write_bulk_string(&c->out, s, len);
+}
+
+void mr_add_bulk_cstr(mr_conn *c, const char *s) {
+    resp_write_bulk_string(&c->out, s, strlen(s));
+}
+
+void mr_add_null(mr_conn *c) {
+    resp_write_null(&c->out, c->proto, RESP_NULL_BULK);
+}
+
+void mr_add_null_array(mr_conn *c) {
+    resp_write_null(&c->out, c->proto, RESP_NULL_ARRAY);
+}
+
+void mr_add_array(mr_conn *c, size_t n) {
+    resp_write_aggregate(&c->out, c->proto, RESP_ARRAY, n);
+}
+
+void mr_add_map(mr_conn *c, size_t pairs) {
+    resp_write_aggregate(&c->out, c->proto, RESP_MAP, pairs);
+}
+
+void mr_add_set(mr_conn *c, size_t n) {
+    resp_write_aggregate(&c->out, c->proto, RESP_SET, n);
+}
+
+void mr_add_push(mr_conn *c, size_t n) {
+    resp_write_aggregate(&c->out, c->proto, RESP_PUSH, n);
+}
+
+void mr_add_verbatim(mr_conn *c, const char *s, size_t len) {
+    resp_write_verbatim(&c->out, c->proto, "txt", s, len);
+}
+
+void mr_add_double(mr_conn *c, double d) {
+    resp_write_double(&c->out, c->proto, d);
+}
+
+void mr_add_bool(mr_conn *c, int v) {
+    resp_write_boolean(&c->out, c->proto, v);
+}

@@ -1,0 +1,348 @@
+/* tests/server_core_test.c - the command core, driven without sockets.
+ *
+ * A test host records wake-ups; connections are fed bytes and their
+ * output is read back, several connections at once, with a clock the
+ * test moves by hand. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core.h"
+
+typedef struct test_host {
+    int wakes;
+    int shutdowns;
+} test_host;
+
+static void on_wake(mr_conn *c, void *ud) {
+    (void)c;
+    ((test_host *)ud)->wakes++;
+}
+
+static void on_shutdown(mr_server *srv, void *ud) {
+    (void)srv;
+    ((test_host *)ud)->shutdowns++;
+}
+
+static test_host host_state;
+
+static mr_server *server_with(void (*tweak)(mr_config *)) {
+    mr_config cfg;
+    mr_config_defaults(&cfg);
+    if (tweak != NULL) tweak(&cfg);
+    memset(&host_state, 0, sizeof host_state);
+    mr_host host = {.wake = on_wake, .shutdown = on_shutdown, .ud = &host_state};
+    mr_server *srv = mr_server_create(&cfg, &host);
+    mr_server_set_time(srv, 1700000000000);
+    return srv;
+}
+
+/* Takes all output queued on c, as a NUL-terminated string (malloc'd). */
+static char *take(mr_conn *c) {
+    char *data;
+    size_t len;
+    if (!mr_conn_take_output(c, &data, &len)) {
+        char *empty = malloc(1);
+        empty[0] = '\0';
+        return empty;
+    }
+    mr_conn_written(c, len);
+    char *s = malloc(len + 1);
+    memcpy(s, data, len);
+    s[len] = '\0';
+    free(data);
+    return s;
+}
+
+static void expect_reply_n(mr_conn *c, const char *in, size_t len, const char *want) {
+    mr_conn_feed(c, in, len);
+    char *got = take(c);
+    if (strcmp(got, want) != 0) {
+        fprintf(stderr, "sent: %s\nwant: %s\ngot:  %s\n", in, want, got);
+        free(got);
+        fail_msg("reply differs");
+    }
+    free(got);
+}
+
+static void expect_reply(mr_conn *c, const char *in, const char *want) {
+    expect_reply_n(c, in, strlen(in), want);
+}
+
+static void test_ping_and_pipelining(void **state) {
+    (void)state;
+    mr_server *srv = server_with(NULL);
+    mr_conn *c = mr_conn_create(srv, "127.0.0.1:1", 1, NULL);
+    expect_reply(c, "PING\r\n", "+PONG\r\n");
+    expect_reply(c, "*2\r\n$4\r\nPING\r\n$2\r\nhi\r\n", "$2\r\nhi\r\n");
+    expect_reply(c, "PING\r\n*1\r\n$4\r\nPING\r\nPING\n", "+PONG\r\n+PONG\r\n+PONG\r\n");
+    expect_reply(c, "\r\n*0\r\n", "");
+    assert_true(host_state.wakes > 0);
+    mr_server_free(srv);
+}
+
+static void test_chunking_does_not_change_output(void **state) {
+    (void)state;
+    static const char script[] =
+        "SET k v\r\n*2\r\n$3\r\nGET\r\n$1\r\nk\r\nINCR n\r\nINCRBY n 41\r\n"
+        "APPEND k xyz\r\nGETRANGE k 1 -1\r\nMGET k n nokey\r\nDEL k n nokey\r\nEXISTS k\r\n";
+    char *whole;
+    {
+        mr_server *srv = server_with(NULL);
+        mr_conn *c = mr_conn_create(srv, "127.0.0.1:1", 1, NULL);
+        mr_conn_feed(c, script, sizeof script - 1);
+        whole = take(c);
+        mr_server_free(srv);
+    }
+    assert_string_equal(whole, "+OK\r\n$1\r\nv\r\n:1\r\n:42\r\n:4\r\n$3\r\nxyz\r\n"
+                               "*3\r\n$4\r\nvxyz\r\n$2\r\n42\r\n$-1\r\n:2\r\n:0\r\n");
+    mr_server *srv = server_with(NULL);
+    mr_conn *c = mr_conn_create(srv, "127.0.0.1:1", 1, NULL);
+    for (size_t i = 0; i < sizeof script - 1; i++) mr_conn_feed(c, script + i, 1);
+    char *bytewise = take(c);
+    assert_string_equal(whole, bytewise);
+    free(whole);
+    free(bytewise);
+    mr_server_free(srv);
+}
+
+static void test_expiry_lazy_and_active(void **state) {
+    (void)state;
+    mr_server *srv = server_with(NULL);
+    mr_conn *c = mr_conn_create(srv, "127.0.0.1:1", 1, NULL);
+    expect_reply(c, "SET k v PX 1500\r\nTTL k\r\nPTTL k\r\n", "+OK\r\n:2\r\n:1500\r\n");
+    mr_server_set_time(srv, 1700000001499);
+    expect_reply(c, "GET k\r\n", "$1\r\nv\r\n");
+    mr_server_set_time(srv, 1700000001500);
+    expect_reply(c, "GET k\r\nTTL k\r\n", "$-1\r\n:-2\r\n");
+
+    /* Keys nobody touches are reclaimed by the cron. */
+    for (int i = 0; i < 500; i++) {
+        char cmd[64];
+        snprintf(cmd, sizeof cmd, "SET key:%d v PX 10\r\n", i);
+        mr_conn_feed(c, cmd, strlen(cmd));
+    }
+    free(take(c));
+    expect_reply(c, "SET keep v\r\n", "+OK\r\n");
+    mr_server_set_time(srv, 1700000002000);
+    for (int i = 0; i < 200; i++) mr_server_cron(srv);
+    expect_reply(c, "DBSIZE\r\n", ":1\r\n");
+    mr_server_free(srv);
+}
+
+static void test_pubsub_across_connections(void **state) {
+    (void)state;
+    mr_server *srv = server_with(NULL);
+    mr_conn *sub2 = mr_conn_create(srv, "127.0.0.1:1", 1, NULL);
+    mr_conn *sub3 = mr_conn_create(srv, "127.0.0.1:2", 1, NULL);
+    mr_conn *pub = mr_conn_create(srv, "127.0.0.1:3", 1, NULL);
+    expect_reply(sub2, "SUBSCRIBE ch\r\n", "*3\r\n$9\r\nsubscribe\r\n$2\r\nch\r\n:1\r\n");
+    free(take(sub3));
+    mr_conn_feed(sub3, "HELLO 3\r\n", 9);
+    free(take(sub3));
+    expect_reply(sub3, "PSUBSCRIBE c*\r\n", ">3\r\n$10\r\npsubscribe\r\n$2\r\nc*\r\n:1\r\n");
+    expect_reply(pub, "PUBLISH ch hi\r\n", ":2\r\n");
+    char *m2 = take(sub2), *m3 = take(sub3);
+    assert_string_equal(m2, "*3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$2\r\nhi\r\n");
+    assert_string_equal(m3, ">4\r\n$8\r\npmessage\r\n$2\r\nc*\r\n$2\r\nch\r\n$2\r\nhi\r\n");
+    free(m2);
+    free(m3);
+    /* RESP2 subscribed context. */
+    expect_reply(sub2, "GET x\r\nPING\r\n",
+                 "-ERR Can't execute 'get': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / "
+                 "QUIT / RESET are allowed in this context\r\n*2\r\n$4\r\npong\r\n$0\r\n\r\n");
+    /* A subscriber that goes away is no longer counted. */
+    mr_conn_destroy(sub2);
+    expect_reply(pub, "PUBLISH ch hi\r\nPUBSUB NUMSUB ch\r\nPUBSUB NUMPAT\r\n",
+                 ":1\r\n*2\r\n$2\r\nch\r\n:0\r\n:1\r\n");
+    mr_server_free(srv);
+}
+
+static void test_protocol_error_replies_then_closes(void **state) {
+    (void)state;
+    mr_server *srv = server_with(NULL);
+    mr_conn *c = mr_conn_create(srv, "127.0.0.1:1", 1, NULL);
+    expect_reply(c, "PING\r\n*1\r\nfoo\r\nPING\r\n",
+                 "+PONG\r\n-ERR Protocol error: expected '$', got 'f'\r\n");
+    assert_int_equal(mr_conn_should_close(c), 1);
+    /* Nothing more is read. */
+    expect_reply(c, "PING\r\n", "");
+    mr_server_free(srv);
+}
+
+static void test_quit_stops_the_pipeline(void **state) {
+    (void)state;
+    mr_server *srv = server_with(NULL);
+    mr_conn *c = mr_conn_create(srv, "127.0.0.1:1", 1, NULL);
+    expect_reply(c, "PING\r\nQUIT\r\nSET k v\r\n", "+PONG\r\n+OK\r\n");
+    assert_int_equal(mr_conn_should_close(c), 1);
+    mr_conn *d = mr_conn_create(srv, "127.0.0.1:2", 1, NULL);
+    expect_reply(d, "EXISTS k\r\n", ":0\r\n");
+    mr_server_free(srv);
+}
+
+static void test_unknown_command_text(void **state) {
+    (void)state;
+    mr_server *srv = server_with(NULL);
+    mr_conn *c = mr_conn_create(srv, "127.0.0.1:1", 1, NULL);
+    expect_reply(c, "FOO bar baz\r\n",
+                 "-ERR unknown command 'FOO', with args beginning with: 'bar' 'baz' \r\n");
+    /* Redis treats names and arguments as C strings here. */
+    static const char with_nul[] = "*2\r\n$7\r\nFOO\0bar\r\n$3\r\na\0b\r\n";
+    expect_reply_n(c, with_nul, sizeof with_nul - 1,
+                 "-ERR unknown command 'FOO', with args beginning with: 'a' \r\n");
+    expect_reply(c, "CONFIG FOO\r\nGET\r\nCONFIG GET\r\n",
+                 "-ERR unknown subcommand 'FOO'. Try CONFIG HELP.\r\n"
+                 "-ERR wrong number of arguments for 'get' command\r\n"
+                 "-ERR wrong number of arguments for 'config|get' command\r\n");
+    mr_server_free(srv);
+}
+
+static void with_password(mr_config *cfg) {
+    snprintf(cfg->requirepass, sizeof cfg->requirepass, "secret");
+}
+
+static void test_requirepass(void **state) {
+    (void)state;
+    mr_server *srv = server_with(with_password);
+    mr_conn *c = mr_conn_create(srv, "127.0.0.1:1", 1, NULL);
+    expect_reply(c, "GET k\r\nAUTH nope\r\n",
+                 "-NOAUTH Authentication required.\r\n"
+                 "-WRONGPASS invalid username-password pair or user is disabled.\r\n");
+    /* Arity is checked before authentication. */
+    expect_reply(c, "GET\r\n", "-ERR wrong number of arguments for 'get' command\r\n");
+    expect_reply(c, "AUTH secret\r\nGET k\r\n", "+OK\r\n$-1\r\n");
+    mr_conn *d = mr_conn_create(srv, "127.0.0.1:2", 1, NULL);
+    expect_reply(d, "*11\r\n",
+                 "-ERR Protocol error: unauthenticated multibulk length\r\n");
+    mr_server_free(srv);
+}
+
+static void two_clients(mr_config *cfg) {
+    cfg->maxclients = 2;
+}
+
+static void test_maxclients(void **state) {
+    (void)state;
+    mr_server *srv = server_with(two_clients);
+    mr_conn *a = mr_conn_create(srv, "127.0.0.1:1", 1, NULL);
+    mr_conn *b = mr_conn_create(srv, "127.0.0.1:2", 1, NULL);
+    mr_conn *c = mr_conn_create(srv, "127.0.0.1:3", 1, NULL);
+    char *got = take(c);
+    assert_string_equal(got, "-ERR max number of clients reached\r\n");
+    free(got);
+    assert_int_equal(mr_conn_should_close(c), 1);
+    assert_int_equal(mr_conn_should_close(a), 0);
+    assert_int_equal(mr_conn_should_close(b), 0);
+    mr_conn_destroy(c);
+    mr_conn *d = mr_conn_create(srv, "127.0.0.1:4", 1, NULL);
+    assert_int_equal(mr_conn_should_close(d), 1);
+    mr_conn_destroy(d);
+    /* A slot freed by a client that leaves is taken by the next one. */
+    mr_conn_destroy(a);
+    mr_conn *e = mr_conn_create(srv, "127.0.0.1:5", 1, NULL);
+    assert_int_equal(mr_conn_should_close(e), 0);
+    mr_server_free(srv);
+}
+
+static void small_pubsub_limit(mr_config *cfg) {
+    cfg->pubsub_limit.hard = 1000;
+    cfg->pubsub_limit.soft = 0;
+}
+
+static void test_slow_subscriber_is_dropped(void **state) {
+    (void)state;
+    mr_server *srv = server_with(small_pubsub_limit);
+    mr_conn *slow = mr_conn_create(srv, "127.0.0.1:1", 1, NULL);
+    mr_conn *fast = mr_conn_create(srv, "127.0.0.1:2", 1, NULL);
+    mr_conn *pub = mr_conn_create(srv, "127.0.0.1:3", 1, NULL);
+    mr_conn_feed(slow, "SUBSCRIBE ch\r\n", 14);
+    mr_conn_feed(fast, "SUBSCRIBE ch\r\n", 14);
+    free(take(fast));
+    for (int i = 0; i < 50; i++) {
+        mr_conn_feed(pub, "PUBLISH ch 0123456789\r\n", 23);
+        free(take(fast)); /* the fast one reads everything */
+        free(take(pub));
+    }
+    assert_int_equal(mr_conn_should_close(slow), 2);
+    assert_int_equal(mr_conn_should_close(fast), 0);
+    assert_int_equal(mr_conn_should_close(pub), 0);
+    mr_server_free(srv);
+}
+
+static void small_query_buffer(mr_config *cfg) {
+    cfg->client_query_buffer_limit = 1024;
+}
+
+static void test_query_buffer_limit(void **state) {
+    (void)state;
+    mr_server *srv = server_with(small_query_buffer);
+    mr_conn *c = mr_conn_create(srv, "127.0.0.1:1", 1, NULL);
+    static const char hdr[] = "*2\r\n$3\r\nSET\r\n$5000\r\n";
+    mr_conn_feed(c, hdr, sizeof hdr - 1);
+    char filler[2048];
+    memset(filler, 'x', sizeof filler);
+    mr_conn_feed(c, filler, sizeof filler);
+    char *got = take(c);
+    assert_string_equal(got, "");
+    free(got);
+    assert_int_equal(mr_conn_should_close(c), 2);
+    mr_server_free(srv);
+}
+
+static void one_second_timeout(mr_config *cfg) {
+    cfg->timeout = 1;
+}
+
+static void test_idle_timeout_spares_subscribers(void **state) {
+    (void)state;
+    mr_server *srv = server_with(one_second_timeout);
+    mr_conn *idle = mr_conn_create(srv, "127.0.0.1:1", 1, NULL);
+    mr_conn *sub = mr_conn_create(srv, "127.0.0.1:2", 1, NULL);
+    mr_conn_feed(sub, "SUBSCRIBE ch\r\n", 14);
+    free(take(sub));
+    mr_server_set_time(srv, 1700000002001);
+    mr_server_cron(srv);
+    assert_int_equal(mr_conn_should_close(idle), 2);
+    assert_int_equal(mr_conn_should_close(sub), 0);
+    mr_server_free(srv);
+}
+
+static void test_resp3_replies(void **state) {
+    (void)state;
+    mr_server *srv = server_with(NULL);
+    mr_conn *c = mr_conn_create(srv, "127.0.0.1:1", 1, NULL);
+    free(take(c));
+    mr_conn_feed(c, "HELLO 3\r\n", 9);
+    char *hello = take(c);
+    assert_true(strncmp(hello, "%7\r\n$6\r\nserver\r\n$5\r\nredis\r\n", 27) == 0);
+    free(hello);
+    expect_reply(c, "GET nokey\r\nMGET a\r\nUNSUBSCRIBE\r\n",
+                 "_\r\n*1\r\n_\r\n>3\r\n$11\r\nunsubscribe\r\n_\r\n:0\r\n");
+    mr_server_free(srv);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ping_and_pipelining),
+        cmocka_unit_test(test_chunking_does_not_change_output),
+        cmocka_unit_test(test_expiry_lazy_and_active),
+        cmocka_unit_test(test_pubsub_across_connections),
+        cmocka_unit_test(test_protocol_error_replies_then_closes),
+        cmocka_unit_test(test_quit_stops_the_pipeline),
+        cmocka_unit_test(test_unknown_command_text),
+        cmocka_unit_test(test_requirepass),
+        cmocka_unit_test(test_maxclients),
+        cmocka_unit_test(test_slow_subscriber_is_dropped),
+        cmocka_unit_test(test_query_buffer_limit),
+        cmocka_unit_test(test_idle_timeout_spares_subscribers),
+        cmocka_unit_test(test_resp3_replies),
+    };
+    return cmocka_run_group_tests_name("server_core", tests, NULL, NULL);
+}
