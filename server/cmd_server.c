@@ -1032,8 +1032,7 @@ static const char *process_ids(void) {
     return ids;
 }
 
-/* Bytes allocated by the process (malloc's own count where the C library
- * gives one), and the resident set size; 0 when unknown. */
+/* The resident set size; 0 when unknown. */
 static unsigned long long resident_bytes(void) {
     unsigned long long rss = 0;
     FILE *f = fopen("/proc/self/statm", "r");
@@ -1046,13 +1045,15 @@ static unsigned long long resident_bytes(void) {
     return rss;
 }
 
+/* Under a replacement allocator (ASan's, say) mallinfo2 counts nothing;
+ * the resident size is the next best figure then. */
 static unsigned long long used_bytes(void) {
+    unsigned long long used = 0;
 #ifdef HAVE_MALLINFO2
     struct mallinfo2 mi = mallinfo2();
-    return (unsigned long long)mi.uordblks + (unsigned long long)mi.hblkhd;
-#else
-    return resident_bytes();
+    used = (unsigned long long)mi.uordblks + (unsigned long long)mi.hblkhd;
 #endif
+    return used != 0 ? used : resident_bytes();
 }
 
 static unsigned long long system_memory(void) {
@@ -1372,8 +1373,9 @@ MR_PROC(mr_cmd_shutdown) {
         return;
     }
     mr_server *srv = c->srv;
-    mr_log(srv, MR_LOG_WARNING, "User requested shutdown...");
     if (save) {
+        /* The host logs "User requested shutdown..." when it goes ahead. */
+        if (!force) mr_log(srv, MR_LOG_WARNING, "User requested shutdown...");
         mr_log(srv, MR_LOG_WARNING,
                "SHUTDOWN SAVE: this server keeps no data on disk, so no snapshot can be saved.");
         if (!force) {

@@ -2,12 +2,14 @@
 """Sends the same bytes to real redis-server and to mini-redis-server and
 requires the same reply bytes, and the same close, for every case.
 
-Usage: diff_test.py MINI_REDIS_SERVER CASES_FILE
+Usage: diff_test.py MINI_REDIS_SERVER CASES_FILE [SERVER ARGS...]
 
 Each case in CASES_FILE is one line: a name, a tab, then the bytes to send
 written as a Python bytes literal body (escapes like \\r\\n, \\x00).  Lines
 starting with # are comments.  Every case runs on a fresh connection after
-FLUSHALL, against both servers, each started here on a free port."""
+FLUSHALL, against both servers, each started here on a free port with the
+same extra arguments (a setting such as --requirepass pw).  With a
+password set, the FLUSHALL connection authenticates first."""
 import re
 import shutil
 import socket
@@ -22,8 +24,8 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start(argv, port):
-    proc = subprocess.Popen(argv + ["--port", str(port), "--save", "", "--appendonly", "no"],
+def start(argv, port, extra):
+    proc = subprocess.Popen(argv + ["--port", str(port), "--save", "", "--appendonly", "no"] + extra,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 10
     while time.time() < deadline:
@@ -38,11 +40,13 @@ def start(argv, port):
     sys.exit(f"{argv[0]} did not listen on port {port}")
 
 
-def exchange(port, data, settle=0.15):
-    """Sends data, then reads until the peer closes or is quiet for settle s."""
+def exchange(port, data, first=1.0, settle=0.15):
+    """Sends data, then reads until the peer closes or is quiet: up to
+    `first` s for the first byte (a loaded machine can be slow), then
+    `settle` s after each later one."""
     s = socket.create_connection(("127.0.0.1", port))
     s.sendall(data)
-    s.settimeout(settle)
+    s.settimeout(first)
     out, closed = b"", False
     try:
         while True:
@@ -51,6 +55,7 @@ def exchange(port, data, settle=0.15):
                 closed = True
                 break
             out += chunk
+            s.settimeout(settle)
     except socket.timeout:
         pass
     except ConnectionResetError:
@@ -71,7 +76,11 @@ def normalise(result):
 
 
 def main():
-    mini, cases_file = sys.argv[1], sys.argv[2]
+    mini, cases_file, extra = sys.argv[1], sys.argv[2], sys.argv[3:]
+    flush = b"FLUSHALL\r\n"
+    if "--requirepass" in extra:
+        password = extra[extra.index("--requirepass") + 1].encode()
+        flush = b"AUTH " + password + b"\r\n" + flush
     redis = shutil.which("redis-server")
     if redis is None:
         print("SKIPPED: redis-server is not installed (ci/install-deps installs it)")
@@ -85,13 +94,13 @@ def main():
             name, body = line.split("\t", 1)
             cases.append((name, eval("b'" + body.replace("'", "\\'") + "'")))
     ports = [free_port(), free_port()]
-    procs = [start([redis], ports[0]), start([mini], ports[1])]
+    procs = [start([redis], ports[0], extra), start([mini], ports[1], extra)]
     failed = 0
     try:
         for name, data in cases:
             results = []
             for port in ports:
-                exchange(port, b"FLUSHALL\r\n", settle=0.05)
+                exchange(port, flush, settle=0.05)
                 results.append(normalise(exchange(port, data)))
             if results[0] != results[1]:
                 failed += 1
