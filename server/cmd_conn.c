@@ -325,9 +325,9 @@ static void local_addr(const mr_conn *c, char *out, size_t cap) {
     else snprintf(out, cap, "?:0");
 }
 
-/* The client-list line of one connection.  argv_mem is the size of the
+/* The client-list line of one connection.  cmd_mem is the size of the
  * command being run (non-zero only for the connection asking). */
-static void client_info_line(resp_buf *b, const mr_conn *cl, size_t argv_mem) {
+static void client_info_line(resp_buf *b, const mr_conn *cl, size_t cmd_mem) {
     const mr_server *srv = cl->srv;
     char flags[8], *f = flags;
     if (mr_conn_subscriptions(cl) > 0) *f++ = 'P';
@@ -340,7 +340,7 @@ static void client_info_line(resp_buf *b, const mr_conn *cl, size_t argv_mem) {
     size_t subs = cl->channels != NULL ? mr_dict_size(cl->channels) : 0;
     size_t psubs = cl->patterns != NULL ? mr_dict_size(cl->patterns) : 0;
     size_t pending = cl->out.len + cl->inflight;
-    size_t tot = sizeof *cl + cl->in_cap + cl->out.cap + cl->inflight + argv_mem +
+    size_t tot = sizeof *cl + cl->in_cap + cl->out.cap + cl->inflight + cmd_mem +
                  (cl->name != NULL ? strlen(cl->name) + 1 : 0);
     buf_printf(b, "id=%llu addr=%s laddr=%s fd=-1 name=", (unsigned long long)cl->id, cl->addr,
                laddr);
@@ -351,7 +351,7 @@ static void client_info_line(resp_buf *b, const mr_conn *cl, size_t argv_mem) {
                "tot-mem=%zu events=%s cmd=%s user=default redir=-1 resp=%d\n",
                (long long)((srv->now_ms - cl->created_ms) / 1000),
                (long long)((srv->now_ms - cl->last_ms) / 1000), flags, cl->db, subs, psubs,
-               cl->in_len, cl->in_cap - cl->in_len, argv_mem, cl->out.cap, cl->out.len,
+               cl->in_len, cl->in_cap - cl->in_len, cmd_mem, cl->out.cap, cl->out.len,
                cl->out.len, cl->inflight, tot, pending > 0 ? "rw" : "r", cl->last_cmd,
                cl->proto);
 }
@@ -410,7 +410,7 @@ static mr_conn *client_by_id(mr_server *srv, long long id) {
 MR_PROC(mr_cmd_client_list) {
     int type = TYPE_ANY;
     resp_buf b;
-    resp_buf_init(&b, NULL);
+    resp_buf_init(&b, NULL); /* allocates nothing until written to */
     size_t mem = argv_mem(argc, argv);
     if (argc == 4 && mr_arg_is(&argv[2], "type")) {
         type = client_type_by_name(&argv[3]);
