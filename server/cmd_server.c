@@ -748,7 +748,9 @@ static void add_key_spec(mr_conn *c, const key_spec *k) {
 
 /* One COMMAND INFO entry: name, arity, flags, first key, last key, step,
  * ACL categories, tips, key specs, subcommands (as Redis 7.0 types them
- * in RESP3: sets, except a non-empty list of subcommands). */
+ * in RESP3: sets, except a non-empty list of subcommands).  A command
+ * without an entry in `metas` gets empty sets, and no_auth from the
+ * table. */
 static void add_command_info(mr_conn *c, const mr_command *cmd) {
     const cmd_meta *m = meta_for(cmd->name);
     mr_add_array(c, 10);
@@ -857,7 +859,8 @@ static void add_doc_args(mr_conn *c, const doc_arg *args) {
 }
 
 /* One COMMAND DOCS value: summary, since, group, complexity, then history,
- * arguments and subcommands when there are any. */
+ * arguments and subcommands when there are any.  A command without an
+ * entry in `metas` still gets the four fields redis-cli relies on. */
 static void add_command_docs(mr_conn *c, const mr_command *cmd) {
     const cmd_meta *m = meta_for(cmd->name);
     size_t nhist = 0;
