@@ -535,7 +535,8 @@ MR_PROC(mr_cmd_client_kill) {
 /* ---- POST and Host: ---- */
 
 /* An HTTP request sent to the server (cross-protocol scripting): logged at
- * most once a minute, and the connection is dropped without a reply. */
+ * most once a minute (for the whole process, as in Redis), and the
+ * connection is dropped without a reply. */
 MR_PROC(mr_cmd_security_warning) {
     (void)argc;
     (void)argv;

@@ -3,10 +3,11 @@
  *
  * COMMAND INFO and COMMAND DOCS take the name, arity, first/last/step key,
  * summary, group and subcommands from the command table (commands.c), and
- * everything else Redis 7.0.15 reports (command flags, ACL categories,
- * tips, key specs, since, complexity, history, argument docs) from the
- * table `metas` below, which records Redis 7.0.15's answers for the
- * commands this server has.  Subcommands this server lacks (CLIENT PAUSE,
+ * the rest from the table `metas` below: command flags, ACL categories,
+ * tips, key specs, "since" versions and argument docs as Redis 7.0.15
+ * reports them (redis-cli builds its hints from the arguments), and
+ * complexities and key-spec notes in this project's own words (and no
+ * "history" entries).  Subcommands this server lacks (CLIENT PAUSE,
  * CONFIG SET, ...) are not listed under their parents.
  *
  * INFO reports what this server can measure; see mr_cmd_info for the
@@ -52,11 +53,6 @@ typedef struct doc_arg {
     const struct doc_arg *args;
 } doc_arg;
 
-typedef struct doc_history {
-    const char *version; /* NULL ends a list */
-    const char *text;
-} doc_history;
-
 typedef struct cmd_meta {
     const char *name;  /* full name: "get", "client|kill" */
     const char *flags; /* space-separated status words */
@@ -65,12 +61,10 @@ typedef struct cmd_meta {
     const char *since;
     const char *complexity;
     const key_spec *specs;
-    const doc_history *history;
     const doc_arg *args;
 } cmd_meta;
 
 #define SPECS(...) ((const key_spec[]){__VA_ARGS__, {NULL, NULL, 0, 0, 0, 0}})
-#define HIST(...) ((const doc_history[]){__VA_ARGS__, {NULL, NULL}})
 #define ARGS(...) ((const doc_arg[]){__VA_ARGS__, {.name = NULL}})
 
 static const cmd_meta metas[] = {
@@ -86,15 +80,7 @@ static const cmd_meta metas[] = {
      .tips = "nondeterministic_output", .since = "6.2.0", .complexity = "O(1)"},
     {.name = "client|list", .flags = "admin noscript loading stale",
      .acl = "@admin @slow @dangerous @connection", .tips = "nondeterministic_output",
-     .since = "2.4.0", .complexity = "O(N) where N is the number of client connections",
-     .history = HIST(
-         {"2.8.12", "Added unique client `id` field."},
-         {"5.0.0", "Added optional `TYPE` filter."},
-         {"6.0.0", "Added `user` field."},
-         {"6.2.0",
-          "Added `argv-mem`, `tot-mem`, `laddr` and `redir` fields and the optional `ID` filter."},
-         {"7.0.0", "Added `resp`, `multi-mem`, `rbs` and `rbp` fields."},
-         {"7.0.3", "Added `ssub` field."}),
+     .since = "2.4.0", .complexity = "O(N), N = open connections",
      .args = ARGS(
          {.name = "normal_master_replica_pubsub", .type = "oneof", .token = "TYPE",
           .since = "5.0.0", .flags = "optional",
@@ -108,15 +94,7 @@ static const cmd_meta metas[] = {
               {.name = "client-id", .type = "integer", .flags = "multiple"})})},
     {.name = "client|kill", .flags = "admin noscript loading stale",
      .acl = "@admin @slow @dangerous @connection", .tips = "", .since = "2.4.0",
-     .complexity = "O(N) where N is the number of client connections",
-     .history = HIST(
-         {"2.8.12", "Added new filter format."},
-         {"2.8.12", "`ID` option."},
-         {"3.2.0", "Added `master` type in for `TYPE` option."},
-         {"5.0.0",
-          "Replaced `slave` `TYPE` with `replica`. `slave` still supported for backward "
-          "compatibility."},
-         {"6.2.0", "`LADDR` option."}),
+     .complexity = "O(N), N = open connections",
      .args = ARGS(
          {.name = "filter", .type = "oneof",
           .args = ARGS(
@@ -143,9 +121,7 @@ static const cmd_meta metas[] = {
                     .flags = "optional"})})})},
     {.name = "config|get", .flags = "admin noscript loading stale",
      .acl = "@admin @slow @dangerous", .tips = "", .since = "2.0.0",
-     .complexity = "O(N) when N is the number of configuration parameters provided",
-     .history = HIST(
-         {"7.0.0", "Added the ability to pass multiple pattern parameters in one call"}),
+     .complexity = "O(N), N = settings times patterns",
      .args = ARGS(
          {.name = "parameter", .type = "block", .flags = "multiple",
           .args = ARGS(
@@ -154,19 +130,16 @@ static const cmd_meta metas[] = {
      .since = "2.8.13", .complexity = "O(1)"},
     {.name = "command|docs", .flags = "loading stale", .acl = "@slow @connection",
      .tips = "nondeterministic_output_order", .since = "7.0.0",
-     .complexity = "O(N) where N is the number of commands to look up",
+     .complexity = "O(N), N = commands asked for (all when none)",
      .args = ARGS(
          {.name = "command-name", .type = "string", .flags = "optional multiple"})},
     {.name = "command|info", .flags = "loading stale", .acl = "@slow @connection",
      .tips = "nondeterministic_output_order", .since = "2.8.13",
-     .complexity = "O(N) where N is the number of commands to look up",
-     .history = HIST(
-         {"7.0.0", "Allowed to be called with no argument to get info on all commands."}),
+     .complexity = "O(N), N = commands asked for (all when none)",
      .args = ARGS(
          {.name = "command-name", .type = "string", .flags = "optional multiple"})},
     {.name = "command|list", .flags = "loading stale", .acl = "@slow @connection",
-     .tips = "nondeterministic_output_order", .since = "7.0.0",
-     .complexity = "O(N) where N is the total number of Redis commands",
+     .tips = "nondeterministic_output_order", .since = "7.0.0", .complexity = "O(N), N = commands",
      .args = ARGS(
          {.name = "filterby", .type = "oneof", .token = "FILTERBY", .flags = "optional",
           .args = ARGS(
@@ -174,43 +147,33 @@ static const cmd_meta metas[] = {
               {.name = "category", .type = "string", .token = "ACLCAT"},
               {.name = "pattern", .type = "pattern", .token = "PATTERN"})})},
     {.name = "pubsub|channels", .flags = "pubsub loading stale", .acl = "@pubsub @slow", .tips = "",
-     .since = "2.8.0",
-     .complexity = "O(N) where N is the number of active channels, and assuming constant time "
-                   "pattern matching (relatively short channels and patterns)",
+     .since = "2.8.0", .complexity = "O(N), N = active channels",
      .args = ARGS(
          {.name = "pattern", .type = "pattern", .flags = "optional"})},
     {.name = "pubsub|numsub", .flags = "pubsub loading stale", .acl = "@pubsub @slow", .tips = "",
-     .since = "2.8.0",
-     .complexity = "O(N) for the NUMSUB subcommand, where N is the number of requested channels",
+     .since = "2.8.0", .complexity = "O(N), N = channels asked for",
      .args = ARGS(
          {.name = "channel", .type = "string", .flags = "optional multiple"})},
     {.name = "pubsub|numpat", .flags = "pubsub loading stale", .acl = "@pubsub @slow", .tips = "",
      .since = "2.8.0", .complexity = "O(1)"},
     {.name = "append", .flags = "write denyoom fast", .acl = "@write @string @fast", .tips = "",
-     .since = "2.0.0",
-     .complexity = "O(1). The amortized time complexity is O(1) assuming the appended value is "
-                   "small and the already present value is of any size, since the dynamic string "
-                   "library used by Redis will double the free space available on every "
-                   "reallocation.",
+     .since = "2.0.0", .complexity = "O(1) amortized, the value growing by doubling",
      .specs = SPECS({NULL, "RW insert", 1, 0, 1, 0}),
      .args = ARGS(
          {.name = "key", .type = "key", .key_spec = 0},
          {.name = "value", .type = "string"})},
     {.name = "auth", .flags = "noscript loading stale fast no_auth allow_busy",
-     .acl = "@fast @connection", .tips = "", .since = "1.0.0",
-     .complexity = "O(N) where N is the number of passwords defined for the user",
-     .history = HIST(
-         {"6.0.0", "Added ACL style (username and password)."}),
+     .acl = "@fast @connection", .tips = "", .since = "1.0.0", .complexity = "O(1)",
      .args = ARGS(
          {.name = "username", .type = "string", .since = "6.0.0", .flags = "optional"},
          {.name = "password", .type = "string"})},
     {.name = "client", .flags = "", .acl = "@slow", .tips = "", .since = "2.4.0",
-     .complexity = "Depends on subcommand."},
+     .complexity = "Depends on the subcommand."},
     {.name = "command", .flags = "loading stale", .acl = "@slow @connection",
      .tips = "nondeterministic_output_order", .since = "2.8.13",
-     .complexity = "O(N) where N is the total number of Redis commands"},
+      .complexity = "O(N), N = commands"},
     {.name = "config", .flags = "", .acl = "@slow", .tips = "", .since = "2.0.0",
-     .complexity = "Depends on subcommand."},
+     .complexity = "Depends on the subcommand."},
     {.name = "dbsize", .flags = "readonly fast", .acl = "@keyspace @read @fast",
      .tips = "request_policy:all_shards response_policy:agg_sum", .since = "1.0.0",
      .complexity = "O(1)"},
@@ -227,10 +190,7 @@ static const cmd_meta metas[] = {
          {.name = "decrement", .type = "integer"})},
     {.name = "del", .flags = "write", .acl = "@keyspace @write @slow",
      .tips = "request_policy:multi_shard response_policy:agg_sum", .since = "1.0.0",
-     .complexity = "O(N) where N is the number of keys that will be removed. When a key to remove "
-                   "holds a value other than a string, the individual complexity for this key is "
-                   "O(M) where M is the number of elements in the list, set, sorted set or hash. "
-                   "Removing a single key that holds a string value is O(1).",
+     .complexity = "O(N), N = keys given",
      .specs = SPECS({NULL, "RM delete", 1, -1, 1, 0}),
      .args = ARGS(
          {.name = "key", .type = "key", .key_spec = 0, .flags = "multiple"})},
@@ -240,17 +200,13 @@ static const cmd_meta metas[] = {
          {.name = "message", .type = "string"})},
     {.name = "exists", .flags = "readonly fast", .acl = "@keyspace @read @fast",
      .tips = "request_policy:multi_shard response_policy:agg_sum", .since = "1.0.0",
-     .complexity = "O(N) where N is the number of keys to check.",
+     .complexity = "O(N), N = keys given",
      .specs = SPECS({NULL, "RO", 1, -1, 1, 0}),
-     .history = HIST(
-         {"3.0.3", "Accepts multiple `key` arguments."}),
      .args = ARGS(
          {.name = "key", .type = "key", .key_spec = 0, .flags = "multiple"})},
     {.name = "expire", .flags = "write fast", .acl = "@keyspace @write @fast", .tips = "",
      .since = "1.0.0", .complexity = "O(1)",
      .specs = SPECS({NULL, "RW update", 1, 0, 1, 0}),
-     .history = HIST(
-         {"7.0.0", "Added options: `NX`, `XX`, `GT` and `LT`."}),
      .args = ARGS(
          {.name = "key", .type = "key", .key_spec = 0},
          {.name = "seconds", .type = "integer"},
@@ -263,8 +219,6 @@ static const cmd_meta metas[] = {
     {.name = "expireat", .flags = "write fast", .acl = "@keyspace @write @fast", .tips = "",
      .since = "1.2.0", .complexity = "O(1)",
      .specs = SPECS({NULL, "RW update", 1, 0, 1, 0}),
-     .history = HIST(
-         {"7.0.0", "Added options: `NX`, `XX`, `GT` and `LT`."}),
      .args = ARGS(
          {.name = "key", .type = "key", .key_spec = 0},
          {.name = "unix-time-seconds", .type = "unix-time"},
@@ -276,10 +230,7 @@ static const cmd_meta metas[] = {
               {.name = "lt", .type = "pure-token", .token = "LT"})})},
     {.name = "flushall", .flags = "write", .acl = "@keyspace @write @slow @dangerous",
      .tips = "request_policy:all_shards response_policy:all_succeeded", .since = "1.0.0",
-     .complexity = "O(N) where N is the total number of keys in all databases",
-     .history = HIST(
-         {"4.0.0", "Added the `ASYNC` flushing mode modifier."},
-         {"6.2.0", "Added the `SYNC` flushing mode modifier."}),
+     .complexity = "O(N), N = keys in all databases",
      .args = ARGS(
          {.name = "async", .type = "oneof", .flags = "optional",
           .args = ARGS(
@@ -287,10 +238,7 @@ static const cmd_meta metas[] = {
               {.name = "sync", .type = "pure-token", .token = "SYNC", .since = "6.2.0"})})},
     {.name = "flushdb", .flags = "write", .acl = "@keyspace @write @slow @dangerous",
      .tips = "request_policy:all_shards response_policy:all_succeeded", .since = "1.0.0",
-     .complexity = "O(N) where N is the number of keys in the selected database",
-     .history = HIST(
-         {"4.0.0", "Added the `ASYNC` flushing mode modifier."},
-         {"6.2.0", "Added the `SYNC` flushing mode modifier."}),
+     .complexity = "O(N), N = keys in the database",
      .args = ARGS(
          {.name = "async", .type = "oneof", .flags = "optional",
           .args = ARGS(
@@ -308,7 +256,8 @@ static const cmd_meta metas[] = {
          {.name = "key", .type = "key", .key_spec = 0})},
     {.name = "getex", .flags = "write fast", .acl = "@write @string @fast", .tips = "",
      .since = "6.2.0", .complexity = "O(1)",
-     .specs = SPECS({"RW and UPDATE because it changes the TTL", "RW access update", 1, 0, 1, 0}),
+     .specs = SPECS({"written too, as the options change the time to live",
+                     "RW access update", 1, 0, 1, 0}),
      .args = ARGS(
          {.name = "key", .type = "key", .key_spec = 0},
          {.name = "expiration", .type = "oneof", .flags = "optional",
@@ -319,11 +268,7 @@ static const cmd_meta metas[] = {
               {.name = "unix-time-milliseconds", .type = "unix-time", .token = "PXAT"},
               {.name = "persist", .type = "pure-token", .token = "PERSIST"})})},
     {.name = "getrange", .flags = "readonly", .acl = "@read @string @slow", .tips = "",
-     .since = "2.4.0",
-     .complexity = "O(N) where N is the length of the returned string. The complexity is "
-                   "ultimately determined by the returned length, but because creating a substring "
-                   "from an existing string is very cheap, it can be considered O(1) for small "
-                   "strings.",
+     .since = "2.4.0", .complexity = "O(N), N = length of the part returned",
      .specs = SPECS({NULL, "RO access", 1, 0, 1, 0}),
      .args = ARGS(
          {.name = "key", .type = "key", .key_spec = 0},
@@ -331,10 +276,6 @@ static const cmd_meta metas[] = {
          {.name = "end", .type = "integer"})},
     {.name = "hello", .flags = "noscript loading stale fast no_auth allow_busy",
      .acl = "@fast @connection", .tips = "", .since = "6.0.0", .complexity = "O(1)",
-     .history = HIST(
-         {"6.2.0",
-          "`protover` made optional; when called without arguments the command reports the current "
-          "connection's context."}),
      .args = ARGS(
          {.name = "arguments", .type = "block", .flags = "optional",
           .args = ARGS(
@@ -364,25 +305,21 @@ static const cmd_meta metas[] = {
     {.name = "info", .flags = "loading stale", .acl = "@slow @dangerous",
      .tips = "nondeterministic_output request_policy:all_shards response_policy:special",
      .since = "1.0.0", .complexity = "O(1)",
-     .history = HIST(
-         {"7.0.0", "Added support for taking multiple section arguments."}),
      .args = ARGS(
          {.name = "section", .type = "string", .flags = "optional multiple"})},
     {.name = "keys", .flags = "readonly", .acl = "@keyspace @read @slow @dangerous",
      .tips = "request_policy:all_shards nondeterministic_output_order", .since = "1.0.0",
-     .complexity = "O(N) with N being the number of keys in the database, under the assumption "
-                   "that the key names in the database and the given pattern have limited length.",
+     .complexity = "O(N), N = keys in the database",
      .args = ARGS(
          {.name = "pattern", .type = "pattern"})},
     {.name = "mget", .flags = "readonly fast", .acl = "@read @string @fast",
-     .tips = "request_policy:multi_shard", .since = "1.0.0",
-     .complexity = "O(N) where N is the number of keys to retrieve.",
+     .tips = "request_policy:multi_shard", .since = "1.0.0", .complexity = "O(N), N = keys given",
      .specs = SPECS({NULL, "RO access", 1, -1, 1, 0}),
      .args = ARGS(
          {.name = "key", .type = "key", .key_spec = 0, .flags = "multiple"})},
     {.name = "mset", .flags = "write denyoom", .acl = "@write @string @slow",
      .tips = "request_policy:multi_shard response_policy:all_succeeded", .since = "1.0.1",
-     .complexity = "O(N) where N is the number of keys to set.",
+     .complexity = "O(N), N = keys given",
      .specs = SPECS({NULL, "OW update", 1, -1, 2, 0}),
      .args = ARGS(
          {.name = "key_value", .type = "block", .flags = "multiple",
@@ -391,7 +328,7 @@ static const cmd_meta metas[] = {
               {.name = "value", .type = "string"})})},
     {.name = "msetnx", .flags = "write denyoom", .acl = "@write @string @slow",
      .tips = "request_policy:multi_shard response_policy:agg_min", .since = "1.0.1",
-     .complexity = "O(N) where N is the number of keys to set.",
+     .complexity = "O(N), N = keys given",
      .specs = SPECS({NULL, "OW insert", 1, -1, 2, 0}),
      .args = ARGS(
          {.name = "key_value", .type = "block", .flags = "multiple",
@@ -406,8 +343,6 @@ static const cmd_meta metas[] = {
     {.name = "pexpire", .flags = "write fast", .acl = "@keyspace @write @fast", .tips = "",
      .since = "2.6.0", .complexity = "O(1)",
      .specs = SPECS({NULL, "RW update", 1, 0, 1, 0}),
-     .history = HIST(
-         {"7.0.0", "Added options: `NX`, `XX`, `GT` and `LT`."}),
      .args = ARGS(
          {.name = "key", .type = "key", .key_spec = 0},
          {.name = "milliseconds", .type = "integer"},
@@ -420,8 +355,6 @@ static const cmd_meta metas[] = {
     {.name = "pexpireat", .flags = "write fast", .acl = "@keyspace @write @fast", .tips = "",
      .since = "2.6.0", .complexity = "O(1)",
      .specs = SPECS({NULL, "RW update", 1, 0, 1, 0}),
-     .history = HIST(
-         {"7.0.0", "Added options: `NX`, `XX`, `GT` and `LT`."}),
      .args = ARGS(
          {.name = "key", .type = "key", .key_spec = 0},
          {.name = "unix-time-milliseconds", .type = "unix-time"},
@@ -444,8 +377,7 @@ static const cmd_meta metas[] = {
          {.name = "milliseconds", .type = "integer"},
          {.name = "value", .type = "string"})},
     {.name = "psubscribe", .flags = "pubsub noscript loading stale", .acl = "@pubsub @slow",
-     .tips = "", .since = "2.0.0",
-     .complexity = "O(N) where N is the number of patterns the client is already subscribed to.",
+     .tips = "", .since = "2.0.0", .complexity = "O(N), N = patterns given",
      .args = ARGS(
          {.name = "pattern", .type = "block", .flags = "multiple",
           .args = ARGS(
@@ -453,23 +385,19 @@ static const cmd_meta metas[] = {
     {.name = "pttl", .flags = "readonly fast", .acl = "@keyspace @read @fast",
      .tips = "nondeterministic_output", .since = "2.6.0", .complexity = "O(1)",
      .specs = SPECS({NULL, "RO access", 1, 0, 1, 0}),
-     .history = HIST(
-         {"2.8.0", "Added the -2 reply."}),
      .args = ARGS(
          {.name = "key", .type = "key", .key_spec = 0})},
     {.name = "publish", .flags = "pubsub loading stale fast", .acl = "@pubsub @fast", .tips = "",
      .since = "2.0.0",
-     .complexity = "O(N+M) where N is the number of clients subscribed to the receiving channel "
-                   "and M is the total number of subscribed patterns (by any client).",
+     .complexity = "O(N+M), N = subscribers of the channel, M = subscribed patterns",
      .args = ARGS(
          {.name = "channel", .type = "string"},
          {.name = "message", .type = "string"})},
     {.name = "pubsub", .flags = "", .acl = "@slow", .tips = "", .since = "2.8.0",
-     .complexity = "Depends on subcommand."},
+     .complexity = "Depends on the subcommand."},
     {.name = "punsubscribe", .flags = "pubsub noscript loading stale", .acl = "@pubsub @slow",
      .tips = "", .since = "2.0.0",
-     .complexity = "O(N+M) where N is the number of patterns the client is already subscribed and "
-                   "M is the number of total patterns subscribed in the system (by any client).",
+     .complexity = "O(N+M), N = patterns dropped, M = their subscribers",
      .args = ARGS(
          {.name = "pattern", .type = "pattern", .flags = "optional multiple"})},
     {.name = "quit", .flags = "noscript loading stale fast no_auth allow_busy",
@@ -486,10 +414,6 @@ static const cmd_meta metas[] = {
     {.name = "renamenx", .flags = "write fast", .acl = "@keyspace @write @fast", .tips = "",
      .since = "1.0.0", .complexity = "O(1)",
      .specs = SPECS({NULL, "RW access delete", 1, 0, 1, 0}, {NULL, "OW insert", 2, 0, 1, 0}),
-     .history = HIST(
-         {"3.2.0",
-          "The command no longer returns an error when source and destination names are the "
-          "same."}),
      .args = ARGS(
          {.name = "key", .type = "key", .key_spec = 0},
          {.name = "newkey", .type = "key", .key_spec = 1})},
@@ -497,11 +421,7 @@ static const cmd_meta metas[] = {
      .acl = "@fast @connection", .tips = "", .since = "6.2.0", .complexity = "O(1)"},
     {.name = "scan", .flags = "readonly", .acl = "@keyspace @read @slow",
      .tips = "nondeterministic_output request_policy:special", .since = "2.8.0",
-     .complexity = "O(1) for every call. O(N) for a complete iteration, including enough command "
-                   "calls for the cursor to return back to 0. N is the number of elements inside "
-                   "the collection.",
-     .history = HIST(
-         {"6.0.0", "Added the `TYPE` subcommand."}),
+     .complexity = "O(1) a call; O(N) for a whole iteration, N = keys",
      .args = ARGS(
          {.name = "cursor", .type = "integer"},
          {.name = "pattern", .type = "pattern", .token = "MATCH", .flags = "optional"},
@@ -514,13 +434,8 @@ static const cmd_meta metas[] = {
          {.name = "index", .type = "integer"})},
     {.name = "set", .flags = "write denyoom", .acl = "@write @string @slow", .tips = "",
      .since = "1.0.0", .complexity = "O(1)",
-     .specs = SPECS({"RW and ACCESS due to the optional `GET` argument",
+     .specs = SPECS({"GET makes the key read as well as written",
                      "RW access update variable_flags", 1, 0, 1, 0}),
-     .history = HIST(
-         {"2.6.12", "Added the `EX`, `PX`, `NX` and `XX` options."},
-         {"6.0.0", "Added the `KEEPTTL` option."},
-         {"6.2.0", "Added the `GET`, `EXAT` and `PXAT` option."},
-         {"7.0.0", "Allowed the `NX` and `GET` options to be used together."}),
      .args = ARGS(
          {.name = "key", .type = "key", .key_spec = 0},
          {.name = "value", .type = "string"},
@@ -553,20 +468,14 @@ static const cmd_meta metas[] = {
          {.name = "value", .type = "string"})},
     {.name = "setrange", .flags = "write denyoom", .acl = "@write @string @slow", .tips = "",
      .since = "2.2.0",
-     .complexity = "O(1), not counting the time taken to copy the new string in place. Usually, "
-                   "this string is very small so the amortized complexity is O(1). Otherwise, "
-                   "complexity is O(M) with M being the length of the value argument.",
+     .complexity = "O(1) besides copying the new bytes; O(M) when the value grows to M bytes",
      .specs = SPECS({NULL, "RW update", 1, 0, 1, 0}),
      .args = ARGS(
          {.name = "key", .type = "key", .key_spec = 0},
          {.name = "offset", .type = "integer"},
          {.name = "value", .type = "string"})},
     {.name = "shutdown", .flags = "admin noscript loading stale no_multi allow_busy",
-     .acl = "@admin @slow @dangerous", .tips = "", .since = "1.0.0",
-     .complexity = "O(N) when saving, where N is the total number of keys in all databases when "
-                   "saving data, otherwise O(1)",
-     .history = HIST(
-         {"7.0.0", "Added the `NOW`, `FORCE` and `ABORT` modifiers."}),
+     .acl = "@admin @slow @dangerous", .tips = "", .since = "1.0.0", .complexity = "O(1)",
      .args = ARGS(
          {.name = "nosave_save", .type = "oneof", .flags = "optional",
           .args = ARGS(
@@ -584,8 +493,7 @@ static const cmd_meta metas[] = {
      .args = ARGS(
          {.name = "key", .type = "key", .key_spec = 0})},
     {.name = "subscribe", .flags = "pubsub noscript loading stale", .acl = "@pubsub @slow",
-     .tips = "", .since = "2.0.0",
-     .complexity = "O(N) where N is the number of channels to subscribe to.",
+     .tips = "", .since = "2.0.0", .complexity = "O(N), N = channels given",
      .args = ARGS(
          {.name = "channel", .type = "string", .flags = "multiple"})},
     {.name = "time", .flags = "loading stale fast", .acl = "@fast",
@@ -593,8 +501,6 @@ static const cmd_meta metas[] = {
     {.name = "ttl", .flags = "readonly fast", .acl = "@keyspace @read @fast",
      .tips = "nondeterministic_output", .since = "1.0.0", .complexity = "O(1)",
      .specs = SPECS({NULL, "RO access", 1, 0, 1, 0}),
-     .history = HIST(
-         {"2.8.0", "Added the -2 reply."}),
      .args = ARGS(
          {.name = "key", .type = "key", .key_spec = 0})},
     {.name = "type", .flags = "readonly fast", .acl = "@keyspace @read @fast", .tips = "",
@@ -604,7 +510,7 @@ static const cmd_meta metas[] = {
          {.name = "key", .type = "key", .key_spec = 0})},
     {.name = "unsubscribe", .flags = "pubsub noscript loading stale", .acl = "@pubsub @slow",
      .tips = "", .since = "2.0.0",
-     .complexity = "O(N) where N is the number of clients already subscribed to a channel.",
+     .complexity = "O(N+M), N = channels dropped, M = their subscribers",
      .args = ARGS(
          {.name = "channel", .type = "string", .flags = "optional multiple"})},
 };
@@ -858,17 +764,14 @@ static void add_doc_args(mr_conn *c, const doc_arg *args) {
     }
 }
 
-/* One COMMAND DOCS value: summary, since, group, complexity, then history,
+/* One COMMAND DOCS value: summary, since, group, complexity, then
  * arguments and subcommands when there are any.  A command without an
  * entry in `metas` still gets the four fields redis-cli relies on. */
 static void add_command_docs(mr_conn *c, const mr_command *cmd) {
     const cmd_meta *m = meta_for(cmd->name);
-    size_t nhist = 0;
-    if (m != NULL && m->history != NULL)
-        while (m->history[nhist].version != NULL) nhist++;
     size_t nsubs = subcommand_count(cmd);
     int has_args = m != NULL && m->args != NULL;
-    mr_add_map(c, 4 + (nhist > 0) + (size_t)has_args + (nsubs > 0));
+    mr_add_map(c, 4 + (size_t)has_args + (nsubs > 0));
     mr_add_bulk_cstr(c, "summary");
     mr_add_bulk_cstr(c, cmd->summary != NULL ? cmd->summary : "");
     mr_add_bulk_cstr(c, "since");
@@ -877,15 +780,6 @@ static void add_command_docs(mr_conn *c, const mr_command *cmd) {
     mr_add_bulk_cstr(c, cmd->group != NULL ? cmd->group : "generic");
     mr_add_bulk_cstr(c, "complexity");
     mr_add_bulk_cstr(c, m != NULL ? m->complexity : "");
-    if (nhist > 0) {
-        mr_add_bulk_cstr(c, "history");
-        mr_add_set(c, nhist);
-        for (size_t i = 0; i < nhist; i++) {
-            mr_add_array(c, 2);
-            mr_add_bulk_cstr(c, m->history[i].version);
-            mr_add_bulk_cstr(c, m->history[i].text);
-        }
-    }
     if (has_args) {
         mr_add_bulk_cstr(c, "arguments");
         add_doc_args(c, m->args);

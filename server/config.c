@@ -290,8 +290,9 @@ static int set_output_limits(mr_config *c, const char *value, char *err, size_t 
             break;
         }
         unsigned long long hard = 0, soft = 0;
-        if (parse_memory(w.w[i + 1], &hard) != MEM_OK || parse_memory(w.w[i + 2], &soft) != MEM_OK ||
-            hard > (unsigned long long)LLONG_MAX || soft > (unsigned long long)LLONG_MAX ||
+        if (parse_memory(w.w[i + 1], &hard) != MEM_OK ||
+            parse_memory(w.w[i + 2], &soft) != MEM_OK || hard > (unsigned long long)LLONG_MAX ||
+            soft > (unsigned long long)LLONG_MAX ||
             parse_seconds(w.w[i + 3], &lim.soft_seconds) != 0) {
             e = E_COBL_VALUE;
             break;
@@ -514,66 +515,91 @@ static char *join_values(char **vals, int n) {
     return s;
 }
 
-int mr_config_parse_args(mr_config *c, int argc, char **argv, char *err, size_t errlen) {
-    int i = 0;
-    while (i < argc) {
-        if (!is_option(argv[i])) {
-            arg_error(err, errlen, argv[i], NULL, 0,
-                      "expected --name value (configuration files are not supported)");
-            return -1;
-        }
-        const char *name = argv[i] + 2;
-        char **vals = argv + i + 1;
-        int nvals = 0;
-        while (i + 1 + nvals < argc && !is_option(argv[i + 1 + nvals])) nvals++;
-        i += 1 + nvals;
-
-        int id = find_setting(name);
-        char reason[256];
-        if (strcasecmp(name, "daemonize") == 0) {
-            /* Accepted so that tests can start redis-server and this
-             * server with the same flags. */
-            int b;
-            if (nvals != 1) {
-                arg_error(err, errlen, name, vals, nvals, "wrong number of arguments");
-                return -1;
-            }
-            if (parse_yesno(vals[0], &b) != 0) {
-                arg_error(err, errlen, name, vals, nvals, E_YESNO);
-                return -1;
-            }
-            if (b) {
-                arg_error(err, errlen, name, vals, nvals,
-                          "daemonize yes is not supported: mini-redis-server runs in the "
-                          "foreground");
-                return -1;
-            }
-            continue;
-        }
-        if (id < 0) {
-            arg_error(err, errlen, name, vals, nvals, E_DIRECTIVE);
-            return -1;
-        }
-        /* Settings that take a list accept it as one or several
-         * arguments; `--save` alone means no snapshots. */
-        int list = id == S_BIND || id == S_SAVE || id == S_CLIENT_OUTPUT_BUFFER_LIMIT;
-        if ((list && nvals == 0 && id != S_SAVE) || (!list && nvals != 1)) {
+/* One directive of the command line, its values collected. */
+static int apply_option(mr_config *c, const char *name, char **vals, int nvals, char *err,
+                        size_t errlen) {
+    char reason[256];
+    if (strcasecmp(name, "daemonize") == 0) {
+        /* Accepted so that tests can start redis-server and this server
+         * with the same flags. */
+        int b;
+        if (nvals != 1) {
             arg_error(err, errlen, name, vals, nvals, "wrong number of arguments");
             return -1;
         }
-        char *value = join_values(vals, nvals);
-        if (value == NULL) {
-            set_err(err, errlen, "out of memory");
+        if (parse_yesno(vals[0], &b) != 0) {
+            arg_error(err, errlen, name, vals, nvals, E_YESNO);
             return -1;
         }
-        int rc = mr_config_set(c, settings[id], value, reason, sizeof reason);
-        free(value);
-        if (rc != 0) {
-            arg_error(err, errlen, name, vals, nvals, reason);
+        if (b) {
+            arg_error(err, errlen, name, vals, nvals,
+                      "daemonize yes is not supported: mini-redis-server runs in the foreground");
             return -1;
         }
+        return 0;
+    }
+    int id = find_setting(name);
+    if (id < 0) {
+        arg_error(err, errlen, name, vals, nvals, E_DIRECTIVE);
+        return -1;
+    }
+    /* Settings that take a list accept it as one or several arguments;
+     * save may be empty. */
+    int list = id == S_BIND || id == S_SAVE || id == S_CLIENT_OUTPUT_BUFFER_LIMIT;
+    if ((list && nvals == 0 && id != S_SAVE) || (!list && nvals != 1)) {
+        arg_error(err, errlen, name, vals, nvals, "wrong number of arguments");
+        return -1;
+    }
+    char *value = join_values(vals, nvals);
+    if (value == NULL) {
+        set_err(err, errlen, "out of memory");
+        return -1;
+    }
+    int rc = mr_config_set(c, settings[id], value, reason, sizeof reason);
+    free(value);
+    if (rc != 0) {
+        arg_error(err, errlen, name, vals, nvals, reason);
+        return -1;
     }
     return 0;
+}
+
+/* redis-server's grammar: "--name" starts a directive and every argument
+ * up to the next "--" one is a value, except that the first argument after
+ * a bare name is a value even when it starts with "--" (--requirepass
+ * --secret), unless the name is save (--save --port 6380 means save "").
+ * "--name value" in one argument works too. */
+int mr_config_parse_args(mr_config *c, int argc, char **argv, char *err, size_t errlen) {
+    char **vals = malloc(((size_t)argc + MAX_WORDS) * sizeof *vals);
+    if (vals == NULL) {
+        set_err(err, errlen, "out of memory");
+        return -1;
+    }
+    int i = 0, rc = 0;
+    while (rc == 0 && i < argc) {
+        if (!is_option(argv[i])) {
+            arg_error(err, errlen, argv[i], NULL, 0,
+                      "expected --name value (configuration files are not supported)");
+            rc = -1;
+            break;
+        }
+        words w;
+        if (split_words(argv[i++] + 2, &w) != 0) {
+            set_err(err, errlen, "too many words in one argument");
+            rc = -1;
+            break;
+        }
+        const char *name = w.n > 0 ? w.w[0] : "";
+        int nvals = 0;
+        for (size_t k = 1; k < w.n; k++) vals[nvals++] = w.w[k];
+        if (nvals == 0 && i < argc && (strcasecmp(name, "save") != 0 || !is_option(argv[i])))
+            vals[nvals++] = argv[i++];
+        while (i < argc && !is_option(argv[i])) vals[nvals++] = argv[i++];
+        rc = apply_option(c, name, vals, nvals, err, errlen);
+        free_words(&w);
+    }
+    free(vals);
+    return rc;
 }
 
 /* ---- CONFIG GET ---- */

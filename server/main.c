@@ -15,12 +15,14 @@ static const struct {
     const char *help;
 } flag_help[] = {
     {"port", "<port>", "TCP port (0: no TCP listener, so nothing to serve)"},
-    {"bind", "<addr> ...", "addresses to listen on; * = all IPv4, ::* = all IPv6, -addr = optional"},
+    {"bind", "<addr> ...",
+     "addresses to listen on; * = all IPv4, ::* = all IPv6, -addr = optional"},
     {"maxclients", "<n>", "connections beyond this get an error and are closed"},
     {"timeout", "<seconds>", "close clients idle this long (0 = never)"},
     {"requirepass", "<password>", "password of the default user (empty = none)"},
     {"protected-mode", "yes|no", "without a password, refuse clients not on loopback"},
-    {"proto-max-bulk-len", "<bytes>", "longest bulk string in a request (units: 1k 1kb 1m 1mb 1g 1gb)"},
+    {"proto-max-bulk-len", "<bytes>",
+     "longest bulk string in a request (units: 1k 1kb 1m 1mb 1g 1gb)"},
     {"client-query-buffer-limit", "<bytes>", "largest unparsed input per client"},
     {"client-output-buffer-limit", "<class hard soft secs> ...",
      "output limits per class: normal, pubsub (replica/slave accepted and ignored)"},

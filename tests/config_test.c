@@ -98,7 +98,8 @@ static int parse(mr_config *c, char *err, size_t errlen, ...) {
     return mr_config_parse_args(c, argc, argv, err, errlen);
 }
 
-static const char RANGE_1MB[] = "argument must be between 1048576 and 9223372036854775807 inclusive";
+static const char RANGE_1MB[] =
+    "argument must be between 1048576 and 9223372036854775807 inclusive";
 static const char NOT_INT[] = "argument couldn't be parsed into an integer";
 static const char NOT_MEM[] = "argument must be a memory value";
 
