@@ -241,31 +241,6 @@ MR_PROC(mr_cmd_client_getname) {
     else mr_add_null(c);
 }
 
-static void buf_printf(resp_buf *b, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-
-static void buf_printf(resp_buf *b, const char *fmt, ...) {
-    char small[512];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(small, sizeof small, fmt, ap);
-    va_end(ap);
-    if (n < 0) return;
-    if ((size_t)n < sizeof small) {
-        resp_buf_append(b, small, (size_t)n);
-        return;
-    }
-    char *big = mr_xmalloc((size_t)n + 1);
-    va_start(ap, fmt);
-    vsnprintf(big, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    resp_buf_append(b, big, (size_t)n);
-    free(big);
-}
-
 /* The IP part of "ip:port" (IPv6 peers may be written "[::1]:port"). */
 static size_t addr_ip(const char *addr, const char **ip) {
     const char *colon = strrchr(addr, ':');
@@ -342,10 +317,10 @@ static void client_info_line(resp_buf *b, const mr_conn *cl, size_t cmd_mem) {
     size_t pending = cl->out.len + cl->inflight;
     size_t tot = sizeof *cl + cl->in_cap + cl->out.cap + cl->inflight + cmd_mem +
                  (cl->name != NULL ? strlen(cl->name) + 1 : 0);
-    buf_printf(b, "id=%llu addr=%s laddr=%s fd=-1 name=", (unsigned long long)cl->id, cl->addr,
+    mr_buf_printf(b, "id=%llu addr=%s laddr=%s fd=-1 name=", (unsigned long long)cl->id, cl->addr,
                laddr);
     if (cl->name != NULL) resp_buf_append(b, cl->name, strlen(cl->name));
-    buf_printf(b,
+    mr_buf_printf(b,
                " age=%lld idle=%lld flags=%s db=%d sub=%zu psub=%zu ssub=0 multi=-1 qbuf=%zu "
                "qbuf-free=%zu argv-mem=%zu multi-mem=0 rbs=%zu rbp=%zu obl=%zu oll=0 omem=%zu "
                "tot-mem=%zu events=%s cmd=%s user=default redir=-1 resp=%d\n",

@@ -525,31 +525,6 @@ static const cmd_meta *meta_for(const char *name) {
 
 /* ---- small helpers ---- */
 
-static void buf_printf(resp_buf *b, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-
-static void buf_printf(resp_buf *b, const char *fmt, ...) {
-    char small[512];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(small, sizeof small, fmt, ap);
-    va_end(ap);
-    if (n < 0) return;
-    if ((size_t)n < sizeof small) {
-        resp_buf_append(b, small, (size_t)n);
-        return;
-    }
-    char *big = mr_xmalloc((size_t)n + 1);
-    va_start(ap, fmt);
-    vsnprintf(big, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    resp_buf_append(b, big, (size_t)n);
-    free(big);
-}
-
 /* Redis reads names as C strings: bytes after a NUL are ignored. */
 static size_t cstr_len(const char *s, size_t len) {
     const char *nul = memchr(s, '\0', len);
@@ -1075,7 +1050,7 @@ static void info_server(resp_buf *b, mr_server *srv) {
     clock_gettime(CLOCK_REALTIME, &ts);
     long long uptime = (long long)((srv->now_ms - srv->start_ms) / 1000);
     const char *ids = process_ids();
-    buf_printf(b,
+    mr_buf_printf(b,
                "# Server\r\n"
                "redis_version:7.0.15\r\n"
                "redis_git_sha1:00000000\r\n"
@@ -1094,11 +1069,11 @@ static void info_server(resp_buf *b, mr_server *srv) {
 #endif
     );
 #if defined(__GNUC__)
-    buf_printf(b, "gcc_version:%d.%d.%d\r\n", __GNUC__, __GNUC_MINOR__, __GNUC_PATCHLEVEL__);
+    mr_buf_printf(b, "gcc_version:%d.%d.%d\r\n", __GNUC__, __GNUC_MINOR__, __GNUC_PATCHLEVEL__);
 #else
-    buf_printf(b, "gcc_version:0.0.0\r\n");
+    mr_buf_printf(b, "gcc_version:0.0.0\r\n");
 #endif
-    buf_printf(b,
+    mr_buf_printf(b,
                "process_id:%ld\r\n"
                "process_supervised:no\r\n"
                "run_id:%.40s\r\n"
@@ -1124,7 +1099,7 @@ static void info_clients(resp_buf *b, mr_server *srv) {
         if (cl->in_cap > max_in) max_in = cl->in_cap;
         if (cl->out.len + cl->inflight > max_out) max_out = cl->out.len + cl->inflight;
     }
-    buf_printf(b,
+    mr_buf_printf(b,
                "# Clients\r\n"
                "connected_clients:%zu\r\n"
                "cluster_connections:0\r\n"
@@ -1149,7 +1124,7 @@ static void info_memory(resp_buf *b, mr_server *srv) {
     bytes_human(rss_h, sizeof rss_h, rss);
     bytes_human(peak_h, sizeof peak_h, peak);
     bytes_human(total_h, sizeof total_h, total);
-    buf_printf(b,
+    mr_buf_printf(b,
                "# Memory\r\n"
                "used_memory:%llu\r\n"
                "used_memory_human:%s\r\n"
@@ -1173,7 +1148,7 @@ static void info_memory(resp_buf *b, mr_server *srv) {
 
 /* No persistence: nothing is ever saved, loaded or rewritten. */
 static void info_persistence(resp_buf *b, mr_server *srv) {
-    buf_printf(b,
+    mr_buf_printf(b,
                "# Persistence\r\n"
                "loading:0\r\n"
                "async_loading:0\r\n"
@@ -1196,7 +1171,7 @@ static void info_persistence(resp_buf *b, mr_server *srv) {
 
 static void info_stats(resp_buf *b, mr_server *srv) {
     const mr_stats *st = &srv->stats;
-    buf_printf(b,
+    mr_buf_printf(b,
                "# Stats\r\n"
                "total_connections_received:%llu\r\n"
                "total_commands_processed:%llu\r\n"
@@ -1221,7 +1196,7 @@ static void info_stats(resp_buf *b, mr_server *srv) {
 
 /* A master without replicas or a backlog. */
 static void info_replication(resp_buf *b) {
-    buf_printf(b,
+    mr_buf_printf(b,
                "# Replication\r\n"
                "role:master\r\n"
                "connected_slaves:0\r\n"
@@ -1243,7 +1218,7 @@ static void info_cpu(resp_buf *b) {
     memset(&children, 0, sizeof children);
     getrusage(RUSAGE_SELF, &self);
     getrusage(RUSAGE_CHILDREN, &children);
-    buf_printf(b,
+    mr_buf_printf(b,
                "# CPU\r\n"
                "used_cpu_sys:%ld.%06ld\r\n"
                "used_cpu_user:%ld.%06ld\r\n"
@@ -1256,12 +1231,12 @@ static void info_cpu(resp_buf *b) {
 }
 
 static void info_keyspace(resp_buf *b, mr_server *srv) {
-    buf_printf(b, "# Keyspace\r\n");
+    mr_buf_printf(b, "# Keyspace\r\n");
     for (int i = 0; i < srv->cfg.databases; i++) {
         mr_db *db = &srv->dbs[i];
         size_t keys = mr_dict_size(db->keys);
         if (keys == 0) continue;
-        buf_printf(b, "db%d:keys=%zu,expires=%zu,avg_ttl=%lld\r\n", i, keys,
+        mr_buf_printf(b, "db%d:keys=%zu,expires=%zu,avg_ttl=%lld\r\n", i, keys,
                    mr_dict_size(db->expires), average_ttl(srv, db));
     }
 }
@@ -1292,8 +1267,8 @@ MR_PROC(mr_cmd_info) {
     SECTION(SEC_STATS, info_stats(&b, srv));
     SECTION(SEC_REPLICATION, info_replication(&b));
     SECTION(SEC_CPU, info_cpu(&b));
-    SECTION(SEC_MODULES, buf_printf(&b, "# Modules\r\n"));
-    SECTION(SEC_CLUSTER, buf_printf(&b, "# Cluster\r\ncluster_enabled:0\r\n"));
+    SECTION(SEC_MODULES, mr_buf_printf(&b, "# Modules\r\n"));
+    SECTION(SEC_CLUSTER, mr_buf_printf(&b, "# Cluster\r\ncluster_enabled:0\r\n"));
     SECTION(SEC_KEYSPACE, info_keyspace(&b, srv));
 #undef SECTION
     mr_add_verbatim(c, b.data != NULL ? b.data : "", b.len);

@@ -54,7 +54,8 @@ static void usage(FILE *out) {
             "\n"
             "A Redis 7.0-compatible server.  Settings are spelled as redis-server spells\n"
             "them and CONFIG GET reports them; a list value may be one argument or\n"
-            "several (--bind \"127.0.0.1 ::1\" or --bind 127.0.0.1 ::1).\n"
+            "several (--bind \"127.0.0.1 ::1\" or --bind 127.0.0.1 ::1).  --help and\n"
+            "--version must come first.\n"
             "\n"
             "Settings:\n",
             PROG, PROG);
@@ -67,22 +68,16 @@ static void usage(FILE *out) {
             "  --version    the version\n");
 }
 
-static int is_flag(const char *arg, const char *long_name, const char *short_name, int first) {
-    return strcmp(arg, long_name) == 0 || (first && strcmp(arg, short_name) == 0);
-}
-
 int main(int argc, char **argv) {
-    /* -h and -v only in first place, as redis-server takes them; values
-     * never start with "--", so --help and --version count anywhere. */
-    for (int i = 1; i < argc; i++) {
-        if (is_flag(argv[i], "--help", "-h", i == 1)) {
-            usage(stdout);
-            return 0;
-        }
-        if (is_flag(argv[i], "--version", "-v", i == 1)) {
-            printf("%s v=%s (Redis 7.0 compatible)\n", PROG, resp_version());
-            return 0;
-        }
+    /* First in place only, as redis-server takes them: later, "--help"
+     * may be a value (--requirepass --help). */
+    if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        usage(stdout);
+        return 0;
+    }
+    if (argc > 1 && (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-v") == 0)) {
+        printf("%s v=%s (Redis 7.0 compatible)\n", PROG, resp_version());
+        return 0;
     }
 
     mr_config cfg;

@@ -22,23 +22,38 @@ void mr_add_error(mr_conn *c, const char *text) {
     resp_write_simple_error(&c->out, text, strlen(text));
 }
 
-void mr_add_errorf(mr_conn *c, const char *fmt, ...) {
+static void buf_vprintf(resp_buf *b, const char *fmt, va_list ap) {
     char small[512];
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    if (n >= 0 && (size_t)n < sizeof small) {
+        resp_buf_append(b, small, (size_t)n);
+    } else if (n >= 0) {
+        char *big = mr_xmalloc((size_t)n + 1);
+        vsnprintf(big, (size_t)n + 1, fmt, again);
+        resp_buf_append(b, big, (size_t)n);
+        free(big);
+    }
+    va_end(again);
+}
+
+void mr_buf_printf(resp_buf *b, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(small, sizeof small, fmt, ap);
+    buf_vprintf(b, fmt, ap);
     va_end(ap);
-    if (n < 0) return;
-    if ((size_t)n < sizeof small) {
-        mr_add_error(c, small);
-        return;
-    }
-    char *big = mr_xmalloc((size_t)n + 1);
+}
+
+void mr_add_errorf(mr_conn *c, const char *fmt, ...) {
+    resp_buf text;
+    resp_buf_init(&text, NULL);
+    va_list ap;
     va_start(ap, fmt);
-    vsnprintf(big, (size_t)n + 1, fmt, ap);
+    buf_vprintf(&text, fmt, ap);
     va_end(ap);
-    mr_add_error(c, big);
-    free(big);
+    resp_write_simple_error(&c->out, text.data != NULL ? text.data : "", text.len);
+    resp_buf_free(&text);
 }
 
 void mr_add_integer(mr_conn *c, long long v) {

@@ -115,6 +115,12 @@ void mr_add_errorf(mr_conn *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+/* printf onto any buffer (CLIENT LIST, INFO bodies). */
+void mr_buf_printf(resp_buf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
 void mr_add_integer(mr_conn *c, long long v);
 void mr_add_bulk(mr_conn *c, const char *s, size_t len);
 void mr_add_bulk_cstr(mr_conn *c, const char *s);

@@ -434,6 +434,24 @@ static void test_parse_args(void **state) {
     assert_int_equal(c.normal_limit.soft, 2097152);
     assert_int_equal(parse(&c, err, sizeof err, "--save", "3600", "1", "300", "100", (char *)NULL),
                      0);
+    /* redis-server's grammar: a value may start with "--" right after a
+     * bare name, except for save; "--name value" may be one argument. */
+    assert_int_equal(parse(&c, err, sizeof err, "--requirepass", "--secret", "--hz", "20",
+                           (char *)NULL),
+                     0);
+    assert_string_equal(c.requirepass, "--secret");
+    assert_int_equal(c.hz, 20);
+    assert_int_equal(parse(&c, err, sizeof err, "--save", "--port", "6381", "--save",
+                           (char *)NULL),
+                     0);
+    assert_int_equal(c.port, 6381);
+    assert_int_equal(parse(&c, err, sizeof err, "--loglevel warning", "--bind 127.0.0.1", "::1",
+                           "--client-output-buffer-limit normal 1 2", "3", (char *)NULL),
+                     0);
+    assert_int_equal(c.loglevel, MR_LOG_WARNING);
+    assert_string_equal(c.bind, "127.0.0.1 ::1");
+    assert_int_equal(c.normal_limit.soft_seconds, 3);
+
     /* Nothing at all: the defaults. */
     mr_config d;
     mr_config_defaults(&d);
@@ -468,7 +486,15 @@ static void test_parse_args_errors(void **state) {
     parse_fails(">>> 'port'\nwrong number of arguments", "--port", (char *)NULL);
     parse_fails(">>> 'port \"1\" \"2\"'\nwrong number of arguments", "--port", "1", "2",
                 (char *)NULL);
-    parse_fails(">>> 'port'\nwrong number of arguments", "--port", "--hz", "5", (char *)NULL);
+    /* After a bare name the next argument is its value, whatever it is. */
+    parse_fails(">>> 'port \"--hz\" \"5\"'\nwrong number of arguments", "--port", "--hz", "5",
+                (char *)NULL);
+    parse_fails(">>> 'loglevel \"foo\" \"bar\"'\nwrong number of arguments", "--loglevel foo",
+                "bar", (char *)NULL);
+    parse_fails(">>> 'help'\nBad directive or wrong number of arguments", "--port", "6380",
+                "--help", (char *)NULL);
+    parse_fails(">>> ' \"1\"'\nBad directive or wrong number of arguments", "--  ", "1",
+                (char *)NULL);
     parse_fails(">>> 'bind'\nwrong number of arguments", "--bind", (char *)NULL);
     parse_fails(">>> 'loglevel \"foo\"'\nargument(s) must be one of the following: debug, "
                 "verbose, notice, warning",
