@@ -251,8 +251,8 @@ static void free_words(words *w) {
     w->n = 0;
 }
 
-/* soft_seconds: Redis reads it with strtoll (so "+5", "05" and "-0" pass)
- * and accepts 0..INT_MAX. */
+/* soft_seconds, as redis-server 7.0.15 takes it: a sign and leading zeros
+ * pass ("+5", "05", "-0"), units do not; 0..INT_MAX. */
 static int parse_seconds(const char *s, long *out) {
     const char *p = s;
     int neg = 0;

@@ -15,7 +15,7 @@ typedef enum { MR_LOG_DEBUG, MR_LOG_VERBOSE, MR_LOG_NOTICE, MR_LOG_WARNING } mr_
 
 typedef struct mr_config {
     int port;                           /* 6379 */
-    char bind[256];                     /* "127.0.0.1" */
+    char bind[256];                     /* "* -::*" (all interfaces; protected mode guards) */
     long maxclients;                    /* 10000 */
     long timeout;                       /* seconds idle; 0 = never */
     char requirepass[512];              /* "" = none */

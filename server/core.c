@@ -217,7 +217,7 @@ mr_conn *mr_conn_create(mr_server *srv, const char *addr, int loopback, void *ho
             "just disable the protected mode by editing the Redis configuration file, and "
             "setting the protected mode option to 'no', and then restarting the server. 3) If "
             "you started the server manually just for testing, restart it with the "
-            "'--protected-mode no' option. 4) Set up an authentication password for the "
+            "'--protected-mode no' option. 4) Setup a an authentication password for the "
             "default user. NOTE: You only need to do one of the above things in order for the "
             "server to start accepting connections from the outside.\r\n";
         mr_add_raw(c, denied, sizeof denied - 1);

@@ -350,6 +350,7 @@ static void on_connection(uv_stream_t *server, int status) {
     uv_tcp_keepalive(&nc->tcp, 1, KEEPALIVE_SECS);
     char addr[INET6_ADDRSTRLEN + 16];
     int loopback = peer_address(&nc->tcp, addr, sizeof addr);
+    LOG(ns, MR_LOG_VERBOSE, "Accepted %s", addr);
     set_clock(ns);
     nc->conn = mr_conn_create(ns->srv, addr, loopback, nc);
     if (uv_read_start((uv_stream_t *)&nc->tcp, on_alloc, on_read) != 0) {

@@ -251,6 +251,23 @@ static void test_maxclients(void **state) {
     mr_server_free(srv);
 }
 
+static void test_protected_mode(void **state) {
+    (void)state;
+    mr_server *srv = server_with(NULL);
+    mr_conn *remote = mr_conn_create(srv, "192.0.2.7:4000", 0, NULL);
+    char *got = take(remote);
+    /* Redis 7.0.15's text, typo included (compared byte for byte with a
+     * live redis-server over a non-loopback address). */
+    assert_true(strncmp(got, "-DENIED Redis is running in protected mode", 42) == 0);
+    assert_non_null(strstr(got, "4) Setup a an authentication password for the default user."));
+    assert_int_equal(strlen(got), 1067);
+    free(got);
+    assert_int_equal(mr_conn_should_close(remote), 1);
+    mr_conn *local = mr_conn_create(srv, "127.0.0.1:4000", 1, NULL);
+    assert_int_equal(mr_conn_should_close(local), 0);
+    mr_server_free(srv);
+}
+
 static void small_pubsub_limit(mr_config *cfg) {
     cfg->pubsub_limit.hard = 1000;
     cfg->pubsub_limit.soft = 0;
@@ -339,6 +356,7 @@ int main(void) {
         cmocka_unit_test(test_unknown_command_text),
         cmocka_unit_test(test_requirepass),
         cmocka_unit_test(test_maxclients),
+        cmocka_unit_test(test_protected_mode),
         cmocka_unit_test(test_slow_subscriber_is_dropped),
         cmocka_unit_test(test_query_buffer_limit),
         cmocka_unit_test(test_idle_timeout_spares_subscribers),
