@@ -22,6 +22,12 @@ void mr_add_error(mr_conn *c, const char *text) {
     resp_write_simple_error(&c->out, text, strlen(text));
 }
 
+static void buf_vprintf(resp_buf *b, const char *fmt, va_list ap)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 0)))
+#endif
+    ;
+
 static void buf_vprintf(resp_buf *b, const char *fmt, va_list ap) {
     char small[512];
     va_list again;
