@@ -45,6 +45,7 @@ static int authenticate(mr_conn *c, const resp_span *user, const resp_span *pass
     const char *secret = c->srv->cfg.requirepass;
     if (secret[0] != '\0' && !password_matches(pass, secret)) return 0;
     c->authenticated = 1;
+    c->ever_authenticated = 1;
     resp_request_set_require_auth(&c->parser, 0);
     return 1;
 }

@@ -117,8 +117,21 @@ void mr_conn_kill(mr_conn *c) {
 /* Redis closes a client whose pending output passes the hard limit, or
  * stays over the soft limit for soft_seconds; subscribers have their own
  * class.  Nobody else waits for a slow client. */
+/* CVE-2025-21605: a client that never authenticated may not pile up
+ * replies it does not read.  Redis allows its 16 KiB reply buffer plus
+ * 1 KiB of reply list. */
+#define UNAUTH_OUTPUT_MAX (16384 + 1024)
+
 static void check_output_limits(mr_conn *c) {
     if (c->close == MR_CLOSE_NOW) return;
+    if (!c->authenticated && !c->ever_authenticated &&
+        c->out.len + c->inflight > UNAUTH_OUTPUT_MAX) {
+        mr_log(c->srv, MR_LOG_WARNING,
+               "Client id=%llu addr=%s closed: unauthenticated client over its output limit",
+               (unsigned long long)c->id, c->addr);
+        mr_conn_kill(c);
+        return;
+    }
     const mr_output_limit *lim =
         mr_conn_subscriptions(c) > 0 ? &c->srv->cfg.pubsub_limit : &c->srv->cfg.normal_limit;
     size_t pending = c->out.len + c->inflight;

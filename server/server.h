@@ -78,6 +78,7 @@ struct mr_conn {
     int proto;               /* 2 or 3 */
     int db;
     int authenticated;
+    int ever_authenticated;  /* once set, the unauthenticated output cap is off */
     int close;               /* MR_KEEP, MR_CLOSE_AFTER_REPLY, MR_CLOSE_NOW */
     mr_dict *channels;       /* subscribed channels (set) */
     mr_dict *patterns;       /* subscribed patterns (set) */

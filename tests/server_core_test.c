@@ -221,6 +221,19 @@ static void test_requirepass(void **state) {
     mr_conn *d = mr_conn_create(srv, "127.0.0.1:2", 1, NULL);
     expect_reply(d, "*11\r\n",
                  "-ERR Protocol error: unauthenticated multibulk length\r\n");
+
+    /* CVE-2025-21605: unread replies to a client that never
+     * authenticated are capped; an authenticated one is not. */
+    mr_conn *greedy = mr_conn_create(srv, "127.0.0.1:3", 1, NULL);
+    mr_conn *authed = mr_conn_create(srv, "127.0.0.1:4", 1, NULL);
+    mr_conn_feed(authed, "AUTH secret\r\n", 13);
+    for (int i = 0; i < 1000 && mr_conn_should_close(greedy) == 0; i++) {
+        mr_conn_feed(greedy, "PING\r\n", 6);
+        mr_conn_feed(authed, "PING\r\n", 6);
+    }
+    assert_int_equal(mr_conn_should_close(greedy), 2);
+    for (int i = 0; i < 1000; i++) mr_conn_feed(authed, "PING\r\n", 6);
+    assert_int_equal(mr_conn_should_close(authed), 0);
     mr_server_free(srv);
 }
 
