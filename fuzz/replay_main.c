@@ -84,7 +84,7 @@ int main(int argc, char **argv) {
             count++;
         }
         closedir(d);
-        qsort(names, count, sizeof *names, cmp_names);
+        if (count > 1) qsort(names, count, sizeof *names, cmp_names);
         for (size_t k = 0; k < count; k++) {
             if (stat(names[k], &st) == 0 && S_ISREG(st.st_mode)) {
                 failed |= replay_file(names[k]);
