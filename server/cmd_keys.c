@@ -148,26 +148,16 @@ static int logically_expired(mr_server *srv, int db, const mr_dict_entry *e) {
     return when != -1 && when <= srv->now_ms;
 }
 
+static int key_is_live(mr_conn *c, const mr_dict_entry *e) {
+    return !logically_expired(c->srv, c->db, e);
+}
+
 MR_PROC(mr_cmd_keys) {
     (void)argc;
-    mr_server *srv = c->srv;
-    mr_dict *keys = srv->dbs[c->db].keys;
+    /* Redis skips matching for a bare "*", which alone also lists the
+     * empty key name. */
     int all = argv[1].len == 1 && argv[1].ptr[0] == '*';
-    resp_buf body;
-    resp_buf_init(&body, NULL);
-    size_t n = 0;
-    mr_dict_iter it;
-    mr_dict_iter_init(&it, keys);
-    for (mr_dict_entry *e; (e = mr_dict_iter_next(&it)) != NULL;) {
-        if (!all && !mr_glob_match(argv[1].ptr, argv[1].len, e->key, e->klen, 0)) continue;
-        if (logically_expired(srv, c->db, e)) continue;
-        resp_write_bulk_string(&body, e->key, e->klen);
-        n++;
-    }
-    mr_dict_iter_done(&it);
-    mr_add_array(c, n);
-    mr_add_raw(c, body.data, body.len);
-    resp_buf_free(&body);
+    mr_add_matching_names(c, c->srv->dbs[c->db].keys, all ? NULL : &argv[1], key_is_live);
 }
 
 typedef struct scan_state {

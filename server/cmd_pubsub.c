@@ -175,21 +175,7 @@ MR_PROC(mr_cmd_pubsub_channels) {
                       (int)n, argv[1].ptr);
         return;
     }
-    const resp_span *pat = argc == 3 ? &argv[2] : NULL;
-    resp_buf body;
-    resp_buf_init(&body, NULL);
-    size_t n = 0;
-    mr_dict_iter it;
-    mr_dict_iter_init(&it, c->srv->channels);
-    for (mr_dict_entry *e; (e = mr_dict_iter_next(&it)) != NULL;) {
-        if (pat != NULL && !mr_glob_match(pat->ptr, pat->len, e->key, e->klen, 0)) continue;
-        resp_write_bulk_string(&body, e->key, e->klen);
-        n++;
-    }
-    mr_dict_iter_done(&it);
-    mr_add_array(c, n);
-    mr_add_raw(c, body.data, body.len);
-    resp_buf_free(&body);
+    mr_add_matching_names(c, c->srv->channels, argc == 3 ? &argv[2] : NULL, NULL);
 }
 
 MR_PROC(mr_cmd_pubsub_numsub) {

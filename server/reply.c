@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "glob.h"
 #include "server.h"
 
 void mr_add_raw(mr_conn *c, const char *s, size_t len) {
@@ -108,4 +109,25 @@ void mr_add_double(mr_conn *c, double d) {
 
 void mr_add_bool(mr_conn *c, int v) {
     resp_write_boolean(&c->out, c->proto, v);
+}
+
+void mr_add_matching_names(mr_conn *c, mr_dict *d, const resp_span *pattern,
+                           int (*keep)(mr_conn *c, const mr_dict_entry *e)) {
+    /* The count comes first on the wire, so the names go to a side buffer. */
+    resp_buf body;
+    resp_buf_init(&body, NULL);
+    size_t n = 0;
+    mr_dict_iter it;
+    mr_dict_iter_init(&it, d);
+    for (mr_dict_entry *e; (e = mr_dict_iter_next(&it)) != NULL;) {
+        if (pattern != NULL && !mr_glob_match(pattern->ptr, pattern->len, e->key, e->klen, 0))
+            continue;
+        if (keep != NULL && !keep(c, e)) continue;
+        resp_write_bulk_string(&body, e->key, e->klen);
+        n++;
+    }
+    mr_dict_iter_done(&it);
+    mr_add_array(c, n);
+    mr_add_raw(c, body.data, body.len);
+    resp_buf_free(&body);
 }

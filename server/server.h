@@ -134,6 +134,10 @@ void mr_add_push(mr_conn *c, size_t n); /* RESP2: array */
 void mr_add_verbatim(mr_conn *c, const char *s, size_t len);
 void mr_add_double(mr_conn *c, double d);
 void mr_add_bool(mr_conn *c, int v);
+/* An array of the names in d matching a glob pattern (NULL: all), less
+ * those keep() refuses (KEYS, PUBSUB CHANNELS). */
+void mr_add_matching_names(mr_conn *c, mr_dict *d, const resp_span *pattern,
+                           int (*keep)(mr_conn *c, const mr_dict_entry *e));
 
 /* Common error texts (Redis 7.0's). */
 #define MR_ERR_SYNTAX "ERR syntax error"
