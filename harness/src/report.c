@@ -1,0 +1,374 @@
+/* harness/src/report.c - console, JSON, JUnit XML and the table. */
+#define _POSIX_C_SOURCE 200809L
+#include "report.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "util.h"
+
+static const char *status_name(rh_status s) {
+    switch (s) {
+    case RH_PASS: return "pass";
+    case RH_FAIL: return "fail";
+    case RH_ERROR: return "error";
+    default: return "skip";
+    }
+}
+
+typedef struct family_count {
+    const char *family;
+    size_t pass, fail, skip;
+} family_count;
+
+static size_t count_families(const rh_results *r, family_count **out) {
+    family_count *fc = NULL;
+    size_t n = 0;
+    for (size_t i = 0; i < r->count; i++) {
+        const rh_outcome *o = &r->items[i];
+        size_t k = 0;
+        while (k < n && strcmp(fc[k].family, o->c->family) != 0) k++;
+        if (k == n) {
+            fc = realloc(fc, (n + 1) * sizeof *fc);
+            if (fc == NULL) rh_die("out of memory");
+            fc[n++] = (family_count){.family = o->c->family};
+        }
+        if (o->status == RH_PASS) fc[k].pass++;
+        else if (o->status == RH_SKIP) fc[k].skip++;
+        else fc[k].fail++;
+    }
+    *out = fc;
+    return n;
+}
+
+void rh_report_console(FILE *f, const rh_results *r, int verbose) {
+    size_t pass = 0, fail = 0, skip = 0;
+    for (size_t i = 0; i < r->count; i++) {
+        const rh_outcome *o = &r->items[i];
+        if (o->status == RH_PASS) pass++;
+        else if (o->status == RH_SKIP) skip++;
+        else fail++;
+        if (o->status == RH_FAIL || o->status == RH_ERROR || (verbose && o->status == RH_SKIP)) {
+            fprintf(f, "%s %s/%s [RESP%d] %s:%d\n  %s\n%.*s\n",
+                    o->status == RH_SKIP ? "SKIP" : o->status == RH_FAIL ? "FAIL" : "ERROR",
+                    o->c->family, o->c->name, o->proto, o->c->file, o->c->line, o->c->desc,
+                    (int)o->message.len, o->message.data ? o->message.data : "");
+        } else if (verbose) {
+            fprintf(f, "ok   %s/%s [RESP%d] %lld ms\n", o->c->family, o->c->name, o->proto, o->ms);
+        }
+    }
+    family_count *fc;
+    size_t n = count_families(r, &fc);
+    fprintf(f, "%-16s %7s %7s %7s\n", "family", "passed", "failed", "n/a");
+    for (size_t k = 0; k < n; k++)
+        fprintf(f, "%-16s %7zu %7zu %7zu\n", fc[k].family, fc[k].pass, fc[k].fail, fc[k].skip);
+    free(fc);
+    fprintf(f, "respect %s %s (%s): %zu runs, %zu passed, %zu failed, %zu not applicable\n",
+            r->mode, r->server, r->address, r->count, pass, fail, skip);
+    if (skip > 0)
+        fprintf(f, "NOTE: %zu runs were not applicable here (see -v for why); they are not "
+                   "counted as passed\n", skip);
+}
+
+static void json_string(FILE *f, const char *s, size_t len) {
+    fputc('"', f);
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
+        else if (c == '\n') fputs("\\n", f);
+        else if (c < 0x20 || c >= 0x7f) fprintf(f, "\\u%04x", c);
+        else fputc(c, f);
+    }
+    fputc('"', f);
+}
+
+static void json_cstr(FILE *f, const char *s) {
+    json_string(f, s, strlen(s));
+}
+
+int rh_report_json(const char *path, const rh_results *r) {
+    FILE *f = fopen(path, "w");
+    if (f == NULL) {
+        fprintf(stderr, "respect: %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    fputs("{\"tool\": \"respect\", \"mode\": ", f);
+    json_cstr(f, r->mode);
+    fputs(", \"server\": ", f);
+    json_cstr(f, r->server);
+    fputs(", \"address\": ", f);
+    json_cstr(f, r->address);
+    fputs(",\n \"results\": [\n", f);
+    for (size_t i = 0; i < r->count; i++) {
+        const rh_outcome *o = &r->items[i];
+        fputs("  {\"family\": ", f);
+        json_cstr(f, o->c->family);
+        fputs(", \"case\": ", f);
+        json_cstr(f, o->c->name);
+        fprintf(f, ", \"proto\": %d, \"status\": \"%s\", \"ms\": %lld, \"file\": ", o->proto,
+                status_name(o->status), o->ms);
+        json_cstr(f, o->c->file);
+        fprintf(f, ", \"line\": %d, \"desc\": ", o->c->line);
+        json_cstr(f, o->c->desc);
+        fputs(", \"message\": ", f);
+        json_string(f, o->message.data ? o->message.data : "", o->message.len);
+        fprintf(f, "}%s\n", i + 1 < r->count ? "," : "");
+    }
+    fputs(" ]}\n", f);
+    int bad = ferror(f);
+    if (fclose(f) != 0 || bad) {
+        fprintf(stderr, "respect: %s: write failed\n", path);
+        return -1;
+    }
+    return 0;
+}
+
+static void xml_text(FILE *f, const char *s, size_t len) {
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        switch (c) {
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '&': fputs("&amp;", f); break;
+        case '"': fputs("&quot;", f); break;
+        case '\n': case '\t': fputc(c, f); break;
+        default:
+            if (c < 0x20 || c >= 0x7f) fprintf(f, "&#x%x;", c == 0 ? 0xfffd : c);
+            else fputc(c, f);
+        }
+    }
+}
+
+static void xml_cstr(FILE *f, const char *s) {
+    xml_text(f, s, strlen(s));
+}
+
+int rh_report_junit(const char *path, const rh_results *r) {
+    FILE *f = fopen(path, "w");
+    if (f == NULL) {
+        fprintf(stderr, "respect: %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    family_count *fc;
+    size_t n = count_families(r, &fc);
+    fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"respect ", f);
+    xml_cstr(f, r->server);
+    fputs("\">\n", f);
+    for (size_t k = 0; k < n; k++) {
+        fputs("  <testsuite name=\"", f);
+        xml_cstr(f, fc[k].family);
+        fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" skipped=\"%zu\">\n",
+                fc[k].pass + fc[k].fail + fc[k].skip, fc[k].fail, fc[k].skip);
+        for (size_t i = 0; i < r->count; i++) {
+            const rh_outcome *o = &r->items[i];
+            if (strcmp(o->c->family, fc[k].family) != 0) continue;
+            fputs("    <testcase classname=\"", f);
+            xml_cstr(f, o->c->family);
+            fputs("\" name=\"", f);
+            xml_cstr(f, o->c->name);
+            fprintf(f, " [RESP%d]\" time=\"%.3f\"", o->proto, (double)o->ms / 1000.0);
+            if (o->status == RH_PASS) {
+                fputs("/>\n", f);
+                continue;
+            }
+            const char *tag = o->status == RH_SKIP ? "skipped" : "failure";
+            fprintf(f, ">\n      <%s message=\"", tag);
+            xml_cstr(f, o->c->desc);
+            fputs("\">", f);
+            xml_text(f, o->message.data ? o->message.data : "", o->message.len);
+            fprintf(f, "</%s>\n    </testcase>\n", tag);
+        }
+        fputs("  </testsuite>\n", f);
+    }
+    fputs("</testsuites>\n", f);
+    free(fc);
+    int bad = ferror(f);
+    if (fclose(f) != 0 || bad) {
+        fprintf(stderr, "respect: %s: write failed\n", path);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- the table ---- */
+
+typedef struct cell {
+    size_t pass, fail, skip;
+} cell;
+
+typedef struct table {
+    char **families;
+    size_t nfam;
+    char **servers;
+    size_t nsrv;
+    cell *cells; /* nfam x nsrv, grown as families appear */
+    char **failures; /* per server: failing case names */
+} table;
+
+static size_t family_row(table *t, const char *name) {
+    for (size_t i = 0; i < t->nfam; i++)
+        if (strcmp(t->families[i], name) == 0) return i;
+    t->families = realloc(t->families, (t->nfam + 1) * sizeof *t->families);
+    t->cells = realloc(t->cells, (t->nfam + 1) * t->nsrv * sizeof *t->cells);
+    if (t->families == NULL || t->cells == NULL) rh_die("out of memory");
+    memset(&t->cells[t->nfam * t->nsrv], 0, t->nsrv * sizeof *t->cells);
+    t->families[t->nfam] = rh_strdup(name);
+    return t->nfam++;
+}
+
+static int cmp_str(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void cell_text(char *buf, size_t n, const cell *c, int html) {
+    size_t total = c->pass + c->fail;
+    if (total == 0 && c->skip == 0) {
+        snprintf(buf, n, "–");
+        return;
+    }
+    const char *mark = c->fail == 0 ? (html ? "&#x2705;" : "✅") : (html ? "&#x274c;" : "❌");
+    int len = snprintf(buf, n, "%s %zu/%zu", total ? mark : "", c->pass, total);
+    if (c->skip != 0 && len > 0 && (size_t)len < n)
+        snprintf(buf + len, n - (size_t)len, " (%zu n/a)", c->skip);
+}
+
+int rh_report_table(FILE *out, int html, char **files, size_t nfiles) {
+    table t = {0};
+    t.nsrv = nfiles;
+    t.servers = calloc(nfiles, sizeof *t.servers);
+    t.failures = calloc(nfiles, sizeof *t.failures);
+    if (t.servers == NULL || t.failures == NULL) rh_die("out of memory");
+    /* Pass 1: families.  Pass 2: counts (the cell array is then final). */
+    rh_json **docs = calloc(nfiles, sizeof *docs);
+    if (docs == NULL) rh_die("out of memory");
+    int rc = 0;
+    for (size_t s = 0; s < nfiles && rc == 0; s++) {
+        size_t len;
+        char *text = rh_read_file(files[s], &len);
+        char why[200];
+        if (text == NULL) {
+            fprintf(stderr, "respect: %s: %s\n", files[s], strerror(errno));
+            rc = -1;
+            break;
+        }
+        docs[s] = rh_json_parse(text, len, why, sizeof why);
+        free(text);
+        const rh_json *results = docs[s] ? rh_json_get(docs[s], "results") : NULL;
+        const char *server = docs[s] ? rh_json_str(rh_json_get(docs[s], "server")) : NULL;
+        if (results == NULL || results->kind != RH_JSON_ARRAY || server == NULL) {
+            fprintf(stderr, "respect: %s: not a respect result file%s%s\n", files[s],
+                    docs[s] ? "" : ": ", docs[s] ? "" : why);
+            rc = -1;
+            break;
+        }
+        t.servers[s] = rh_strdup(server);
+    }
+    for (size_t s = 0; s < nfiles && rc == 0; s++) {
+        const rh_json *results = rh_json_get(docs[s], "results");
+        for (size_t i = 0; i < results->count; i++) {
+            const char *fam = rh_json_str(rh_json_get(&results->items[i], "family"));
+            if (fam != NULL) family_row(&t, fam);
+        }
+    }
+    if (rc == 0) qsort(t.families, t.nfam, sizeof *t.families, cmp_str);
+    if (rc == 0) {
+        free(t.cells);
+        t.cells = calloc(t.nfam * t.nsrv + 1, sizeof *t.cells);
+        if (t.cells == NULL) rh_die("out of memory");
+    }
+    resp_buf *fails = calloc(nfiles, sizeof *fails);
+    if (fails == NULL) rh_die("out of memory");
+    for (size_t s = 0; s < nfiles && rc == 0; s++) {
+        resp_buf_init(&fails[s], NULL);
+        const rh_json *results = rh_json_get(docs[s], "results");
+        for (size_t i = 0; i < results->count; i++) {
+            const rh_json *it = &results->items[i];
+            const char *fam = rh_json_str(rh_json_get(it, "family"));
+            const char *st = rh_json_str(rh_json_get(it, "status"));
+            const char *name = rh_json_str(rh_json_get(it, "case"));
+            const rh_json *proto = rh_json_get(it, "proto");
+            if (fam == NULL || st == NULL || name == NULL) continue;
+            cell *c = &t.cells[family_row(&t, fam) * t.nsrv + s];
+            if (strcmp(st, "pass") == 0) {
+                c->pass++;
+            } else if (strcmp(st, "skip") == 0) {
+                c->skip++;
+            } else {
+                c->fail++;
+                rh_bufprintf(&fails[s], "%s%s/%s [RESP%d]", fails[s].len ? ", " : "", fam, name,
+                             proto != NULL ? (int)proto->number : 0);
+            }
+        }
+    }
+    if (rc == 0) {
+        cell *totals = calloc(nfiles, sizeof *totals);
+        if (totals == NULL) rh_die("out of memory");
+        char buf[128];
+        if (html) {
+            fputs("<table>\n<tr><th>family</th>", out);
+            for (size_t s = 0; s < nfiles; s++) {
+                fputs("<th>", out);
+                xml_cstr(out, t.servers[s]);
+                fputs("</th>", out);
+            }
+            fputs("</tr>\n", out);
+        } else {
+            fputs("| family |", out);
+            for (size_t s = 0; s < nfiles; s++) fprintf(out, " %s |", t.servers[s]);
+            fputs("\n|---|", out);
+            for (size_t s = 0; s < nfiles; s++) fputs("---|", out);
+            fputs("\n", out);
+        }
+        for (size_t f = 0; f <= t.nfam; f++) {
+            int is_total = f == t.nfam;
+            const char *label = is_total ? "total" : t.families[f];
+            fprintf(out, html ? "<tr><td>%s</td>" : "| %s |", label);
+            for (size_t s = 0; s < nfiles; s++) {
+                cell c = is_total ? totals[s] : t.cells[f * t.nsrv + s];
+                if (!is_total) {
+                    totals[s].pass += c.pass;
+                    totals[s].fail += c.fail;
+                    totals[s].skip += c.skip;
+                }
+                cell_text(buf, sizeof buf, &c, html);
+                fprintf(out, html ? "<td>%s</td>" : " %s |", buf);
+            }
+            fputs(html ? "</tr>\n" : "\n", out);
+        }
+        if (html) fputs("</table>\n", out);
+        for (size_t s = 0; s < nfiles; s++) {
+            if (fails[s].len == 0) continue;
+            if (html) {
+                fputs("<p>", out);
+                xml_cstr(out, t.servers[s]);
+                fputs(" fails: ", out);
+                xml_text(out, fails[s].data, fails[s].len);
+                fputs("</p>\n", out);
+            } else {
+                fprintf(out, "\n%s fails: %.*s\n", t.servers[s], (int)fails[s].len,
+                        fails[s].data);
+            }
+        }
+        fputs(html ? "<p>Cells: passed/run over both protocols; n/a: the case needs another "
+                     "server setting.</p>\n"
+                   : "\nCells: runs passed/run (each case under RESP2 and RESP3); n/a: runs "
+                     "that need another server setting.\n",
+              out);
+        free(totals);
+    }
+    for (size_t s = 0; s < nfiles; s++) {
+        rh_json_free(docs[s]);
+        free(t.servers[s]);
+        resp_buf_free(&fails[s]);
+    }
+    for (size_t f = 0; f < t.nfam; f++) free(t.families[f]);
+    free(fails);
+    free(docs);
+    free(t.families);
+    free(t.servers);
+    free(t.failures);
+    free(t.cells);
+    return rc;
+}

@@ -1,0 +1,27 @@
+/* harness/src/report.h - results: console, JSON, JUnit XML, and the
+ * compatibility table (Markdown or HTML) merged from JSON result files. */
+#ifndef RH_REPORT_H
+#define RH_REPORT_H
+
+#include <stdio.h>
+
+#include "runner.h"
+
+typedef struct rh_results {
+    const char *server;  /* name shown as the table's column */
+    const char *address;
+    const char *mode;    /* "run" or "diff" */
+    rh_outcome *items;
+    size_t count;
+} rh_results;
+
+/* Failures in full, then one line per family and the totals. */
+void rh_report_console(FILE *f, const rh_results *r, int verbose);
+int rh_report_json(const char *path, const rh_results *r);
+int rh_report_junit(const char *path, const rh_results *r);
+
+/* Reads JSON result files and writes one table: rows are families,
+ * columns are servers.  Returns 0, or -1 with a message on stderr. */
+int rh_report_table(FILE *out, int html, char **files, size_t nfiles);
+
+#endif /* RH_REPORT_H */

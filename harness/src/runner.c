@@ -1,0 +1,468 @@
+/* harness/src/runner.c - running one case under one protocol. */
+#define _POSIX_C_SOURCE 200809L
+#include "runner.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <resp/printer.h>
+
+#include "pattern.h"
+#include "util.h"
+
+#define MAX_CONNS 32
+
+typedef struct exec {
+    const rh_case *c;
+    const rh_target *t;
+    int proto;
+    rh_mode mode;
+    rh_outcome *out;
+    rh_conn conns[MAX_CONNS];
+    int opened[MAX_CONNS];
+    int pending[MAX_CONNS]; /* record: sent since this connection's last block */
+    size_t last_send[MAX_CONNS];
+    size_t nconns;
+    size_t cur;
+    long long timeout;
+    int stop;
+} exec;
+
+char *rh_print(const resp_value *v, const char *ns) {
+    resp_buf b, u;
+    resp_buf_init(&b, NULL);
+    resp_buf_init(&u, NULL);
+    resp_print_value(&b, v);
+    rh_unexpand(&u, b.data, b.len, ns);
+    resp_buf_append(&u, "", 1);
+    resp_buf_free(&b);
+    if (resp_buf_status(&u) != RESP_OK) rh_die("out of memory");
+    return u.data;
+}
+
+static void normalise_spaces(resp_buf *b, const char *s) {
+    int space = 0;
+    for (; *s; s++) {
+        if (*s == ' ' || *s == '\t') {
+            space = b->len > 0;
+            continue;
+        }
+        if (space) resp_buf_append(b, " ", 1);
+        space = 0;
+        resp_buf_append(b, s, 1);
+    }
+    resp_buf_append(b, "", 1);
+}
+
+const char *rh_case_skip_reason(const rh_case *c, int proto, const rh_target *t) {
+    static _Thread_local char why[300];
+    if (!(c->protos & (proto == 2 ? RH_PROTO_2 : RH_PROTO_3))) return "not written for this protocol";
+    resp_buf a, b;
+    resp_buf_init(&a, NULL);
+    resp_buf_init(&b, NULL);
+    normalise_spaces(&a, c->server_args);
+    normalise_spaces(&b, t->server_args != NULL ? t->server_args : "");
+    int same = strcmp(a.data, b.data) == 0;
+    resp_buf_free(&a);
+    resp_buf_free(&b);
+    if (!same) {
+        snprintf(why, sizeof why, "needs a server started with '%s'", c->server_args);
+        return why;
+    }
+    if (rh_case_has_tag(c, "flush") && !t->allow_flush)
+        return "flushes the server: needs --allow-flush";
+    return NULL;
+}
+
+static void message(exec *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void message(exec *e, const char *fmt, ...) {
+    char tmp[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    resp_buf_append(&e->out->message, tmp, strlen(tmp));
+}
+
+static void fail(exec *e, rh_status st) {
+    if (e->out->status == RH_PASS) e->out->status = st;
+    e->stop = 1;
+}
+
+/* The reply's bytes, quoted. */
+static void quoted_bytes(resp_buf *b, const char *raw, size_t len) {
+    size_t show = len > 400 ? 400 : len;
+    resp_print_quoted(b, raw, show);
+    if (show < len) rh_bufprintf(b, "... (%zu bytes)", len);
+}
+
+static const char *read_status_text(rh_read_status st) {
+    switch (st) {
+    case RH_READ_TIMEOUT: return "no reply in time";
+    case RH_READ_CLOSED: return "the connection closed";
+    case RH_READ_PROTOCOL: return "not valid RESP";
+    case RH_READ_DISAGREE: return "the two readers disagree";
+    default: return "a reply";
+    }
+}
+
+/* expected: exact expectation text to mark the first difference against. */
+static void describe_actual(exec *e, const rh_reply *r, const char *expected) {
+    resp_buf b;
+    resp_buf_init(&b, NULL);
+    if (r->status == RH_READ_OK || r->status == RH_READ_DISAGREE) {
+        char *p = rh_print(r->value, e->out->ns);
+        rh_bufprintf(&b, "  actual:   %s\n", p);
+        if (expected != NULL) {
+            size_t i = 0;
+            while (expected[i] != '\0' && expected[i] == p[i]) i++;
+            rh_bufprintf(&b, "            %*s^ first difference at column %zu\n", (int)i, "",
+                         i + 1);
+        }
+        free(p);
+    } else {
+        rh_bufprintf(&b, "  actual:   (%s)\n", read_status_text(r->status));
+    }
+    if (r->why != NULL) rh_bufprintf(&b, "  why:      %s\n", r->why);
+    if (r->rawlen > 0) {
+        rh_bufprintf(&b, "  bytes:    ");
+        quoted_bytes(&b, r->raw, r->rawlen);
+        rh_bufprintf(&b, "\n");
+    }
+    resp_buf_append(&e->out->message, b.data, b.len);
+    resp_buf_free(&b);
+}
+
+static void where(exec *e, const rh_step *st) {
+    message(e, "  at:       %s:%d (connection %s)\n", e->c->file, st->line,
+            e->conns[e->cur].name);
+    size_t ls = e->last_send[e->cur];
+    if (ls != (size_t)-1) {
+        const rh_step *s = &e->c->steps[ls];
+        message(e, "  after:    %s%.*s (line %d)\n", s->kind == RH_STEP_RAW ? "raw " : ">",
+                (int)s->len, s->text, s->line);
+    }
+}
+
+static int open_conn(exec *e, size_t i) {
+    if (e->opened[i]) return 0;
+    rh_conn *c = &e->conns[i];
+    char err[300];
+    char *name = c->name;
+    if (rh_conn_open(c, e->t->host, e->t->port, e->timeout, err, sizeof err) != 0) {
+        c->name = name;
+        message(e, "  error:    %s\n", err);
+        fail(e, RH_ERROR);
+        return -1;
+    }
+    c->name = name;
+    e->opened[i] = 1;
+    if (!e->c->prelude) return 0;
+    const char *argv[6];
+    size_t n = 0;
+    if (e->proto == 3) {
+        argv[n++] = "HELLO";
+        argv[n++] = "3";
+        if (e->t->password != NULL) {
+            argv[n++] = "AUTH";
+            argv[n++] = e->t->user != NULL ? e->t->user : "default";
+            argv[n++] = e->t->password;
+        }
+    } else if (e->t->password != NULL) {
+        argv[n++] = "AUTH";
+        if (e->t->user != NULL) argv[n++] = e->t->user;
+        argv[n++] = e->t->password;
+    }
+    if (n == 0) return 0;
+    size_t lens[6];
+    for (size_t k = 0; k < n; k++) lens[k] = strlen(argv[k]);
+    resp_buf cmd;
+    resp_buf_init(&cmd, NULL);
+    resp_write_command(&cmd, n, argv, lens);
+    rh_conn_send(c, cmd.data, cmd.len, 0, 0);
+    resp_buf_free(&cmd);
+    rh_reply r;
+    rh_conn_read(c, e->timeout, &r);
+    int ok = r.status == RH_READ_OK &&
+             (e->proto == 3 ? r.value->type == RESP_MAP : r.value->type == RESP_SIMPLE_STRING);
+    if (!ok) {
+        message(e, "  error:    the connection's %s failed\n", argv[0]);
+        describe_actual(e, &r, NULL);
+        fail(e, RH_ERROR);
+    }
+    rh_reply_clear(&r);
+    /* What the prelude sent is not part of a reproducer of the case. */
+    resp_buf_clear(&c->sent);
+    return ok ? 0 : -1;
+}
+
+static size_t conn_index(exec *e, const char *name) {
+    for (size_t i = 0; i < e->nconns; i++)
+        if (strcmp(e->conns[i].name, name) == 0) return i;
+    if (e->nconns == MAX_CONNS) rh_die("%s: more than %d connections", e->c->name, MAX_CONNS);
+    size_t i = e->nconns++;
+    memset(&e->conns[i], 0, sizeof e->conns[i]);
+    e->conns[i].fd = -1;
+    e->conns[i].name = rh_strdup(name);
+    e->last_send[i] = (size_t)-1;
+    return i;
+}
+
+static rh_observation *add_obs(exec *e, size_t step) {
+    rh_outcome *o = e->out;
+    o->obs = realloc(o->obs, (o->nobs + 1) * sizeof *o->obs);
+    if (o->obs == NULL) rh_die("out of memory");
+    rh_observation *ob = &o->obs[o->nobs++];
+    memset(ob, 0, sizeof *ob);
+    ob->step = step;
+    ob->conn = (int)e->cur;
+    return ob;
+}
+
+static void expanded(exec *e, const rh_step *st, resp_buf *b) {
+    rh_expand(b, st->text, st->len, e->out->ns);
+}
+
+static void do_send(exec *e, size_t idx, size_t chunk, long long gap) {
+    const rh_step *st = &e->c->steps[idx];
+    if (open_conn(e, e->cur) != 0) return;
+    resp_buf text, bytes;
+    resp_buf_init(&text, NULL);
+    resp_buf_init(&bytes, NULL);
+    expanded(e, st, &text);
+    char err[200];
+    int rc = st->kind == RH_STEP_SEND ? rh_encode_send(&bytes, text.data, text.len, err, sizeof err)
+                                      : rh_decode_raw(&bytes, text.data, text.len, err, sizeof err);
+    if (rc == 0) rh_conn_send(&e->conns[e->cur], bytes.data, bytes.len, chunk, gap);
+    /* A failed send is not judged here: the expectations that follow
+     * see the closed connection. */
+    e->pending[e->cur] = 1;
+    e->last_send[e->cur] = idx;
+    resp_buf_free(&text);
+    resp_buf_free(&bytes);
+}
+
+static void do_expect(exec *e, size_t idx) {
+    const rh_step *st = &e->c->steps[idx];
+    if (open_conn(e, e->cur) != 0) return;
+    rh_observation *ob = add_obs(e, idx);
+    rh_conn_read(&e->conns[e->cur], e->timeout, &ob->reply);
+    if (ob->reply.value != NULL) ob->printed = rh_print(ob->reply.value, e->out->ns);
+    if (e->mode != RH_MODE_RUN) return;
+
+    resp_buf text;
+    resp_buf_init(&text, NULL);
+    expanded(e, st, &text);
+    char why[300];
+    rh_pattern *p = NULL;
+    int blank = 1;
+    for (size_t i = 0; i < st->len; i++) blank &= st->text[i] == ' ';
+    if (!blank) p = rh_pattern_parse(text.data, text.len, why, sizeof why);
+    int ok = p != NULL && ob->reply.status == RH_READ_OK && rh_pattern_match(p, ob->reply.value);
+    if (!ok) {
+        const char *exp = st->text;
+        while (*exp == ' ') exp++;
+        message(e, "  expected: %s\n", blank ? "(not recorded: run 'respect record')" : exp);
+        int exact = p != NULL && ob->reply.status == RH_READ_OK && rh_pattern_is_exact(p);
+        describe_actual(e, &ob->reply, exact ? exp : NULL);
+        where(e, st);
+        fail(e, RH_FAIL);
+    }
+    rh_pattern_free(p);
+    resp_buf_free(&text);
+}
+
+static void do_closed(exec *e, size_t idx) {
+    const rh_step *st = &e->c->steps[idx];
+    if (open_conn(e, e->cur) != 0) return;
+    rh_conn *c = &e->conns[e->cur];
+    size_t unread = rh_conn_wait(c, e->timeout);
+    rh_observation *ob = add_obs(e, idx);
+    if (unread == 0 && c->eof) {
+        ob->closed = 1;
+        return;
+    }
+    if (unread > 0) rh_conn_read(c, e->timeout, &ob->reply);
+    else ob->reply.status = RH_READ_TIMEOUT;
+    if (ob->reply.value != NULL) ob->printed = rh_print(ob->reply.value, e->out->ns);
+    if (e->mode != RH_MODE_RUN) return;
+    message(e, "  expected: the server closes the connection\n");
+    if (unread > 0) describe_actual(e, &ob->reply, NULL);
+    else message(e, "  actual:   still open after %lld ms\n", e->timeout);
+    where(e, st);
+    fail(e, RH_FAIL);
+}
+
+static void do_silent(exec *e, size_t idx) {
+    const rh_step *st = &e->c->steps[idx];
+    if (open_conn(e, e->cur) != 0) return;
+    rh_conn *c = &e->conns[e->cur];
+    size_t unread = rh_conn_wait(c, st->num);
+    if (unread == 0 || e->mode == RH_MODE_RECORD) return;
+    rh_observation *ob = add_obs(e, idx);
+    rh_conn_read(c, e->timeout, &ob->reply);
+    if (ob->reply.value != NULL) ob->printed = rh_print(ob->reply.value, e->out->ns);
+    if (e->mode != RH_MODE_RUN) return;
+    message(e, "  expected: nothing for %lld ms\n", st->num);
+    describe_actual(e, &ob->reply, NULL);
+    where(e, st);
+    fail(e, RH_FAIL);
+}
+
+/* Record: every reply that arrives on the current connection until it
+ * goes quiet, as one block at step idx. */
+static void record_block(exec *e, size_t idx) {
+    rh_conn *c = &e->conns[e->cur];
+    e->pending[e->cur] = 0;
+    if (!e->opened[e->cur]) return;
+    if (rh_conn_wait(c, e->t->record_wait_ms) == 0 && !c->eof) return;
+    for (;;) {
+        if (c->in.len == c->off) {
+            if (c->eof) {
+                add_obs(e, idx)->closed = 1;
+                return;
+            }
+            if (rh_conn_wait(c, 60) == 0 && !c->eof) return;
+            continue;
+        }
+        rh_observation *ob = add_obs(e, idx);
+        rh_conn_read(c, e->timeout, &ob->reply);
+        if (ob->reply.value != NULL) ob->printed = rh_print(ob->reply.value, e->out->ns);
+        if (ob->reply.status != RH_READ_OK) {
+            message(e, "  error:    while recording\n");
+            describe_actual(e, &ob->reply, NULL);
+            where(e, &e->c->steps[idx]);
+            fail(e, RH_FAIL);
+            return;
+        }
+    }
+}
+
+static int is_block_step(const rh_step *st) {
+    return st->kind == RH_STEP_EXPECT || st->kind == RH_STEP_CLOSED;
+}
+
+/* Record: connections with unanswered sends get a new block after step idx. */
+static void record_pending(exec *e, size_t idx) {
+    size_t keep = e->cur;
+    for (size_t i = 0; i < e->nconns && !e->stop; i++) {
+        if (!e->pending[i]) continue;
+        e->cur = i;
+        record_block(e, idx);
+    }
+    e->cur = keep;
+}
+
+static void check_quiet(exec *e) {
+    for (size_t i = 0; i < e->nconns && !e->stop; i++) {
+        rh_conn *c = &e->conns[i];
+        if (!e->opened[i] || c->fd < 0) continue;
+        if (rh_conn_wait(c, e->t->settle_ms) == 0) continue;
+        e->cur = i;
+        rh_reply r;
+        rh_conn_read(c, e->timeout, &r);
+        message(e, "  expected: no more replies on connection %s\n", c->name);
+        describe_actual(e, &r, NULL);
+        rh_reply_clear(&r);
+        fail(e, RH_FAIL);
+    }
+}
+
+void rh_run_case(const rh_case *c, int proto, const rh_target *t, rh_mode mode, unsigned nonce,
+                 size_t index, rh_outcome *out) {
+    memset(out, 0, sizeof *out);
+    out->c = c;
+    out->proto = proto;
+    resp_buf_init(&out->message, NULL);
+    snprintf(out->ns, sizeof out->ns, "rt%u_%zu_%d:", nonce, index, proto);
+    const char *skip = rh_case_skip_reason(c, proto, t);
+    if (skip != NULL) {
+        out->status = RH_SKIP;
+        resp_buf_append(&out->message, skip, strlen(skip));
+        return;
+    }
+    exec *e = calloc(1, sizeof *e);
+    if (e == NULL) rh_die("out of memory");
+    e->c = c;
+    e->t = t;
+    e->proto = proto;
+    e->mode = mode;
+    e->out = out;
+    e->timeout = c->timeout_ms > 0 ? c->timeout_ms : t->timeout_ms;
+    e->cur = conn_index(e, "main");
+    long long start = rh_now_ms();
+    size_t chunk = 0;
+    long long gap = 0;
+    for (size_t i = 0; i < c->nsteps && !e->stop; i++) {
+        const rh_step *st = &c->steps[i];
+        int record = mode == RH_MODE_RECORD;
+        if (record && !is_block_step(st) && st->kind != RH_STEP_SEND && st->kind != RH_STEP_RAW &&
+            st->kind != RH_STEP_CHUNK && i > 0)
+            record_pending(e, i - 1);
+        switch (st->kind) {
+        case RH_STEP_CONN: e->cur = conn_index(e, st->text); break;
+        case RH_STEP_CHUNK:
+            chunk = (size_t)st->num;
+            gap = st->num2;
+            break;
+        case RH_STEP_PAUSE: rh_sleep_ms(st->num); break;
+        case RH_STEP_SEND:
+        case RH_STEP_RAW: do_send(e, i, chunk, gap); break;
+        case RH_STEP_EXPECT:
+        case RH_STEP_CLOSED:
+            if (record) {
+                if (i == 0 || !is_block_step(&c->steps[i - 1])) record_block(e, i);
+            } else if (st->kind == RH_STEP_CLOSED) {
+                do_closed(e, i);
+            } else if (st->protos & (proto == 2 ? RH_PROTO_2 : RH_PROTO_3)) {
+                do_expect(e, i);
+            }
+            break;
+        case RH_STEP_SILENT: do_silent(e, i); break;
+        case RH_STEP_CLOSE:
+            if (e->opened[e->cur] && e->conns[e->cur].fd >= 0) {
+                close(e->conns[e->cur].fd);
+                e->conns[e->cur].fd = -1;
+                e->conns[e->cur].closed_by_us = 1;
+            }
+            break;
+        }
+    }
+    if (mode == RH_MODE_RECORD && !e->stop) record_pending(e, c->nsteps - 1);
+    if (mode == RH_MODE_RUN && !e->stop) check_quiet(e);
+    out->ms = rh_now_ms() - start;
+    out->nconns = e->nconns;
+    out->sent = calloc(e->nconns, sizeof *out->sent);
+    out->sentlen = calloc(e->nconns, sizeof *out->sentlen);
+    out->conn_names = calloc(e->nconns, sizeof *out->conn_names);
+    if (out->sent == NULL || out->sentlen == NULL || out->conn_names == NULL)
+        rh_die("out of memory");
+    for (size_t i = 0; i < e->nconns; i++) {
+        out->conn_names[i] = rh_strdup(e->conns[i].name);
+        out->sentlen[i] = e->conns[i].sent.len;
+        out->sent[i] = rh_strndup(e->conns[i].sent.data ? e->conns[i].sent.data : "",
+                                  e->conns[i].sent.len);
+        rh_conn_close(&e->conns[i]);
+    }
+    free(e);
+}
+
+void rh_outcome_free(rh_outcome *o) {
+    resp_buf_free(&o->message);
+    for (size_t i = 0; i < o->nobs; i++) {
+        rh_reply_clear(&o->obs[i].reply);
+        free(o->obs[i].printed);
+    }
+    free(o->obs);
+    for (size_t i = 0; i < o->nconns; i++) {
+        free(o->sent[i]);
+        free(o->conn_names[i]);
+    }
+    free(o->sent);
+    free(o->sentlen);
+    free(o->conn_names);
+    memset(o, 0, sizeof *o);
+}
