@@ -365,6 +365,10 @@ int main(int argc, char **argv) {
     ta.name = is_diff ? (o.name_a ? o.name_a : name_a) : (o.name ? o.name : name_a);
     tb.name = o.name_b ? o.name_b : name_b;
 
+    /* Cases for other server settings are not run here, and say so. */
+    resp_buf other;
+    resp_buf_init(&other, NULL);
+    size_t nother = 0;
     size_t nskips;
     skip_entry *skips = load_skips(o.skip_file, &nskips);
     pool p = {.o = &o, .ta = &ta, .tb = &tb};
@@ -374,6 +378,13 @@ int main(int argc, char **argv) {
         const rh_case *c = &suite.cases[i];
         if (o.tags != NULL && !any_tag(c, o.tags)) continue;
         if (o.exclude_tags != NULL && any_tag(c, o.exclude_tags)) continue;
+        const char *why = rh_case_skip_reason(c, (c->protos & RH_PROTO_2) ? 2 : 3, &ta);
+        if (why != NULL && strncmp(why, "needs a server", 14) == 0) {
+            if (strstr(other.data ? other.data : "", c->server_args) == NULL)
+                rh_bufprintf(&other, "%s'%s'", other.len ? ", " : "", c->server_args);
+            nother++;
+            continue;
+        }
         for (int proto = 2; proto <= 3; proto++) {
             if (!(c->protos & (proto == 2 ? RH_PROTO_2 : RH_PROTO_3))) continue;
             if (o.resp != 0 && o.resp != proto) continue;
@@ -388,6 +399,12 @@ int main(int argc, char **argv) {
                     j->skip_reason = skips[k].reason;
         }
     }
+    if (nother > 0)
+        fprintf(stderr,
+                "respect: NOTE: %zu cases need a server started with other settings and are "
+                "not run here (%.*s); run them against such a server with --server-args\n",
+                nother, (int)other.len, other.data);
+    resp_buf_free(&other);
     if (p.n == 0) rh_die("no case matches the filters");
     p.out = calloc(p.n, sizeof *p.out);
     if (p.out == NULL) rh_die("out of memory");

@@ -242,7 +242,8 @@ int rh_report_table(FILE *out, int html, char **files, size_t nfiles) {
     if (t.servers == NULL || t.failures == NULL) rh_die("out of memory");
     /* Pass 1: families.  Pass 2: counts (the cell array is then final). */
     rh_json **docs = calloc(nfiles, sizeof *docs);
-    if (docs == NULL) rh_die("out of memory");
+    size_t *column = calloc(nfiles, sizeof *column); /* files of one server share a column */
+    if (docs == NULL || column == NULL) rh_die("out of memory");
     int rc = 0;
     for (size_t s = 0; s < nfiles && rc == 0; s++) {
         size_t len;
@@ -263,8 +264,13 @@ int rh_report_table(FILE *out, int html, char **files, size_t nfiles) {
             rc = -1;
             break;
         }
-        t.servers[s] = rh_strdup(server);
+        size_t col = 0;
+        while (col < t.nsrv && t.servers[col] != NULL && strcmp(t.servers[col], server) != 0) col++;
+        if (t.servers[col] == NULL) t.servers[col] = rh_strdup(server);
+        column[s] = col;
     }
+    size_t ncols = 0;
+    while (ncols < nfiles && t.servers[ncols] != NULL) ncols++;
     for (size_t s = 0; s < nfiles && rc == 0; s++) {
         const rh_json *results = rh_json_get(docs[s], "results");
         for (size_t i = 0; i < results->count; i++) {
@@ -280,8 +286,8 @@ int rh_report_table(FILE *out, int html, char **files, size_t nfiles) {
     }
     resp_buf *fails = calloc(nfiles, sizeof *fails);
     if (fails == NULL) rh_die("out of memory");
+    for (size_t s = 0; s < nfiles; s++) resp_buf_init(&fails[s], NULL);
     for (size_t s = 0; s < nfiles && rc == 0; s++) {
-        resp_buf_init(&fails[s], NULL);
         const rh_json *results = rh_json_get(docs[s], "results");
         for (size_t i = 0; i < results->count; i++) {
             const rh_json *it = &results->items[i];
@@ -290,25 +296,26 @@ int rh_report_table(FILE *out, int html, char **files, size_t nfiles) {
             const char *name = rh_json_str(rh_json_get(it, "case"));
             const rh_json *proto = rh_json_get(it, "proto");
             if (fam == NULL || st == NULL || name == NULL) continue;
-            cell *c = &t.cells[family_row(&t, fam) * t.nsrv + s];
+            cell *c = &t.cells[family_row(&t, fam) * t.nsrv + column[s]];
             if (strcmp(st, "pass") == 0) {
                 c->pass++;
             } else if (strcmp(st, "skip") == 0) {
                 c->skip++;
             } else {
                 c->fail++;
-                rh_bufprintf(&fails[s], "%s%s/%s [RESP%d]", fails[s].len ? ", " : "", fam, name,
+                resp_buf *fl = &fails[column[s]];
+                rh_bufprintf(fl, "%s%s/%s [RESP%d]", fl->len ? ", " : "", fam, name,
                              proto != NULL ? (int)proto->number : 0);
             }
         }
     }
     if (rc == 0) {
-        cell *totals = calloc(nfiles, sizeof *totals);
+        cell *totals = calloc(ncols, sizeof *totals);
         if (totals == NULL) rh_die("out of memory");
         char buf[128];
         if (html) {
             fputs("<table>\n<tr><th>family</th>", out);
-            for (size_t s = 0; s < nfiles; s++) {
+            for (size_t s = 0; s < ncols; s++) {
                 fputs("<th>", out);
                 xml_cstr(out, t.servers[s]);
                 fputs("</th>", out);
@@ -316,16 +323,16 @@ int rh_report_table(FILE *out, int html, char **files, size_t nfiles) {
             fputs("</tr>\n", out);
         } else {
             fputs("| family |", out);
-            for (size_t s = 0; s < nfiles; s++) fprintf(out, " %s |", t.servers[s]);
+            for (size_t s = 0; s < ncols; s++) fprintf(out, " %s |", t.servers[s]);
             fputs("\n|---|", out);
-            for (size_t s = 0; s < nfiles; s++) fputs("---|", out);
+            for (size_t s = 0; s < ncols; s++) fputs("---|", out);
             fputs("\n", out);
         }
         for (size_t f = 0; f <= t.nfam; f++) {
             int is_total = f == t.nfam;
             const char *label = is_total ? "total" : t.families[f];
             fprintf(out, html ? "<tr><td>%s</td>" : "| %s |", label);
-            for (size_t s = 0; s < nfiles; s++) {
+            for (size_t s = 0; s < ncols; s++) {
                 cell c = is_total ? totals[s] : t.cells[f * t.nsrv + s];
                 if (!is_total) {
                     totals[s].pass += c.pass;
@@ -338,7 +345,7 @@ int rh_report_table(FILE *out, int html, char **files, size_t nfiles) {
             fputs(html ? "</tr>\n" : "\n", out);
         }
         if (html) fputs("</table>\n", out);
-        for (size_t s = 0; s < nfiles; s++) {
+        for (size_t s = 0; s < ncols; s++) {
             if (fails[s].len == 0) continue;
             if (html) {
                 fputs("<p>", out);
@@ -366,6 +373,7 @@ int rh_report_table(FILE *out, int html, char **files, size_t nfiles) {
     for (size_t f = 0; f < t.nfam; f++) free(t.families[f]);
     free(fails);
     free(docs);
+    free(column);
     free(t.families);
     free(t.servers);
     free(t.failures);

@@ -362,6 +362,13 @@ static void check_quiet(exec *e) {
         if (!e->opened[i] || c->fd < 0) continue;
         if (rh_conn_wait(c, e->t->settle_ms) == 0) continue;
         e->cur = i;
+        if (e->mode == RH_MODE_COLLECT) {
+            /* For diff: the stray reply is one more observation. */
+            rh_observation *ob = add_obs(e, e->c->nsteps - 1);
+            rh_conn_read(c, e->timeout, &ob->reply);
+            if (ob->reply.value != NULL) ob->printed = rh_print(ob->reply.value, e->out->ns);
+            continue;
+        }
         rh_reply r;
         rh_conn_read(c, e->timeout, &r);
         message(e, "  expected: no more replies on connection %s\n", c->name);
@@ -432,7 +439,7 @@ void rh_run_case(const rh_case *c, int proto, const rh_target *t, rh_mode mode, 
         }
     }
     if (mode == RH_MODE_RECORD && !e->stop) record_pending(e, c->nsteps - 1);
-    if (mode == RH_MODE_RUN && !e->stop) check_quiet(e);
+    if (mode != RH_MODE_RECORD && !e->stop) check_quiet(e);
     out->ms = rh_now_ms() - start;
     out->nconns = e->nconns;
     out->sent = calloc(e->nconns, sizeof *out->sent);
