@@ -340,7 +340,12 @@ int main(int argc, char **argv) {
     char err[600];
     for (size_t i = 0; i < o.npaths; i++)
         if (rh_suite_load(&suite, o.paths[i], err, sizeof err) != 0) rh_die("%s", err);
-    if (is_list) return cmd_list(&suite);
+    if (is_list) {
+        cmd_list(&suite);
+        rh_suite_free(&suite);
+        free(o.paths);
+        return 0;
+    }
 
     rh_target ta = {0}, tb = {0};
     const char *addr_a = is_diff ? o.a : o.server;

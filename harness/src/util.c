@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 void rh_die(const char *fmt, ...) {
     va_list ap;
@@ -17,7 +18,9 @@ void rh_die(const char *fmt, ...) {
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
     va_end(ap);
-    exit(2);
+    /* A fatal error ends the process at once: no cleanup to run. */
+    fflush(NULL);
+    _exit(2);
 }
 
 char *rh_strndup(const char *s, size_t n) {
