@@ -15,6 +15,8 @@
 
 /* Stands in for a real namespace when a case is checked at load time. */
 #define CHECK_NAMESPACE "ns:"
+/* Bytes one repeated raw string may produce. */
+#define RAW_REPEAT_MAX (64 << 20)
 
 static int errf(char *err, size_t errlen, const char *fmt, ...) {
     va_list ap;
@@ -41,19 +43,41 @@ int rh_encode_send(resp_buf *out, const char *text, size_t len, char *err, size_
             if (argv == NULL || lens == NULL) rh_die("out of memory");
         }
         if (text[i] == '"') {
-            size_t used;
-            char why[120];
-            argv[argc] = rh_unquote(text + i, len - i, '"', &used, &lens[argc], why, sizeof why);
-            if (argv[argc] == NULL) {
-                rc = errf(err, errlen, "argument %zu: %s", argc + 1, why);
+            /* One argument: quoted pieces, each optionally repeated with
+             * *N, written back to back ("a"*1000"b"). */
+            resp_buf arg;
+            resp_buf_init(&arg, NULL);
+            while (rc == 0 && i < len && text[i] == '"') {
+                size_t used, n;
+                char why[120];
+                char *piece = rh_unquote(text + i, len - i, '"', &used, &n, why, sizeof why);
+                if (piece == NULL) {
+                    rc = errf(err, errlen, "argument %zu: %s", argc + 1, why);
+                    break;
+                }
+                i += used;
+                long long times = 1;
+                if (i < len && text[i] == '*') {
+                    size_t start = ++i;
+                    while (i < len && text[i] >= '0' && text[i] <= '9') i++;
+                    if (!rh_parse_ll(text + start, i - start, &times) || times < 1 ||
+                        times * (long long)(n ? n : 1) > RAW_REPEAT_MAX)
+                        rc = errf(err, errlen,
+                                  "argument %zu: '*' takes a count from 1 to %d bytes' worth",
+                                  argc + 1, RAW_REPEAT_MAX);
+                }
+                for (long long k = 0; rc == 0 && k < times; k++) resp_buf_append(&arg, piece, n);
+                free(piece);
+            }
+            if (rc == 0 && i < len && text[i] != ' ' && text[i] != '\t')
+                rc = errf(err, errlen, "argument %zu: text right after a closing quote", argc + 1);
+            if (rc != 0) {
+                resp_buf_free(&arg);
                 break;
             }
-            i += used;
-            if (i < len && text[i] != ' ' && text[i] != '\t') {
-                argc++;
-                rc = errf(err, errlen, "argument %zu: text right after a closing quote", argc);
-                break;
-            }
+            lens[argc] = arg.len;
+            argv[argc] = rh_strndup(arg.data != NULL ? arg.data : "", arg.len);
+            resp_buf_free(&arg);
         } else {
             size_t start = i;
             while (i < len && text[i] != ' ' && text[i] != '\t') {
@@ -86,9 +110,23 @@ int rh_decode_raw(resp_buf *out, const char *text, size_t len, char *err, size_t
         char why[120];
         char *bytes = rh_unquote(text + i, len - i, '"', &used, &n, why, sizeof why);
         if (bytes == NULL) return errf(err, errlen, "raw: %s", why);
-        resp_buf_append(out, bytes, n);
-        free(bytes);
         i += used;
+        /* "text"*N: the text N times, for long inputs written briefly. */
+        long long times = 1;
+        if (i < len && text[i] == '*') {
+            size_t start = ++i;
+            while (i < len && text[i] >= '0' && text[i] <= '9') i++;
+            if (!rh_parse_ll(text + start, i - start, &times) || times < 1 ||
+                times * (long long)(n ? n : 1) > RAW_REPEAT_MAX) {
+                free(bytes);
+                return errf(err, errlen, "raw: '*' takes a count from 1 to %d bytes' worth",
+                            RAW_REPEAT_MAX);
+            }
+        }
+        for (long long k = 0; k < times; k++) resp_buf_append(out, bytes, n);
+        free(bytes);
+        if (i < len && text[i] != ' ' && text[i] != '\t' && text[i] != '"')
+            return errf(err, errlen, "raw: text right after a string");
         pieces++;
     }
     if (pieces == 0) return errf(err, errlen, "raw needs a quoted string");

@@ -404,6 +404,16 @@ int main(int argc, char **argv) {
                     j->skip_reason = skips[k].reason;
         }
     }
+    for (size_t k = 0; k < nskips; k++) {
+        int hit = 0;
+        for (size_t i = 0; i < suite.count && !hit; i++) {
+            char id[512];
+            snprintf(id, sizeof id, "%s/%s", suite.cases[i].family, suite.cases[i].name);
+            hit = strcmp(id, skips[k].id) == 0;
+        }
+        if (!hit)
+            fprintf(stderr, "respect: NOTE: skip-file entry '%s' matches no case\n", skips[k].id);
+    }
     if (nother > 0)
         fprintf(stderr,
                 "respect: NOTE: %zu cases need a server started with other settings and are "

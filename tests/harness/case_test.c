@@ -119,6 +119,23 @@ static void sends_and_raw(void **state) {
     assert_int_equal(rh_decode_raw(&b, raw, strlen(raw), err, sizeof err), 0);
     assert_int_equal(b.len, 8);
     assert_memory_equal(b.data, "PING\r\n\0A", 8);
+    /* Repeats and back-to-back pieces. */
+    resp_buf_clear(&b);
+    const char *rep = "\"ab\"*3\"c\" \"d\"";
+    assert_int_equal(rh_decode_raw(&b, rep, strlen(rep), err, sizeof err), 0);
+    assert_int_equal(b.len, 8);
+    assert_memory_equal(b.data, "abababcd", 8);
+    resp_buf_clear(&b);
+    const char *arg = "ECHO \"x\"*2\"y\"*2 z";
+    assert_int_equal(rh_encode_send(&b, arg, strlen(arg), err, sizeof err), 0);
+    const char want2[] = "*3\r\n$4\r\nECHO\r\n$4\r\nxxyy\r\n$1\r\nz\r\n";
+    assert_int_equal(b.len, sizeof want2 - 1);
+    assert_memory_equal(b.data, want2, b.len);
+    const char *bad[] = {"\"a\"*0", "\"a\"*", "\"a\"*99999999999", "\"a\"x"};
+    for (size_t i = 0; i < 4; i++) {
+        assert_int_equal(rh_decode_raw(&b, bad[i], strlen(bad[i]), err, sizeof err), -1);
+        assert_int_equal(rh_encode_send(&b, bad[i], strlen(bad[i]), err, sizeof err), -1);
+    }
     resp_buf_free(&b);
 }
 
