@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# `respect record` against a real redis-server: a case file of sends and
+# stale expectations must come out exactly as record/expected.case, and
+# the recorded file must then pass `respect run`.
+set -uo pipefail
+respect=$1
+here=$(cd "$(dirname "$0")" && pwd)
+fixture=$here/../../harness/ci/server-fixture
+work=$(mktemp -d)
+trap '"$fixture" stop "$work/redis" >/dev/null; rm -rf "$work"' EXIT
+if ! command -v redis-server >/dev/null; then
+  echo "SKIPPED: redis-server not found (ci/install-deps installs it)"
+  exit 77
+fi
+"$fixture" start redis redis-server "$work/redis" >/dev/null || exit 1
+port=$(cat "$work/redis/port")
+mkdir -p "$work/cases/record"
+cp "$here/record/input.case" "$work/cases/record/x.case"
+"$respect" record --server "127.0.0.1:$port" "$work/cases/record/x.case" || exit 1
+if ! diff -u "$here/record/expected.case" "$work/cases/record/x.case"; then
+  echo "recorded file differs from record/expected.case (above)"
+  exit 1
+fi
+# Recording again changes nothing.
+cp "$work/cases/record/x.case" "$work/first.case"
+"$respect" record --server "127.0.0.1:$port" "$work/cases/record/x.case" >/dev/null || exit 1
+cmp -s "$work/first.case" "$work/cases/record/x.case" || { echo "second record changed the file"; exit 1; }
+"$respect" run --server "127.0.0.1:$port" "$work/cases/record/x.case" || exit 1
+echo "record: expected output, idempotent, and the result passes"
