@@ -385,8 +385,12 @@ int main(int argc, char **argv) {
         if (o.exclude_tags != NULL && any_tag(c, o.exclude_tags)) continue;
         const char *why = rh_case_skip_reason(c, (c->protos & RH_PROTO_2) ? 2 : 3, &ta);
         if (why != NULL && strncmp(why, "needs a server", 14) == 0) {
-            if (strstr(other.data ? other.data : "", c->server_args) == NULL)
-                rh_bufprintf(&other, "%s'%s'", other.len ? ", " : "", c->server_args);
+            char quoted[600];
+            snprintf(quoted, sizeof quoted, "'%s'", c->server_args);
+            int known = 0;
+            for (size_t k = 0; k + strlen(quoted) <= other.len && !known; k++)
+                known = memcmp(other.data + k, quoted, strlen(quoted)) == 0;
+            if (!known) rh_bufprintf(&other, "%s%s", other.len ? ", " : "", quoted);
             nother++;
             continue;
         }

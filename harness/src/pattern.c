@@ -60,6 +60,13 @@ static int parse_quoted(parser *ps, char **out, size_t *outlen) {
     return 1;
 }
 
+static int hexval(int c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
 /* /regex/ with \/ for a slash. */
 static int parse_regex(parser *ps, rh_pattern *p) {
     ps->pos++; /* '/' */
@@ -68,8 +75,30 @@ static int parse_regex(parser *ps, rh_pattern *p) {
     if (src == NULL) rh_die("out of memory");
     size_t n = 0;
     while (ps->pos < ps->len && ps->s[ps->pos] != '/') {
-        if (ps->s[ps->pos] == '\\' && ps->pos + 1 < ps->len && ps->s[ps->pos + 1] == '/') ps->pos++;
-        src[n++] = ps->s[ps->pos++];
+        char c = ps->s[ps->pos++];
+        int next = ps->pos < ps->len ? (unsigned char)ps->s[ps->pos] : -1;
+        if (c == '\\' && next == '/') {
+            c = '/';
+            ps->pos++;
+        } else if (c == '\\' && (next == 'r' || next == 'n' || next == 't')) {
+            c = next == 'r' ? '\r' : next == 'n' ? '\n' : '\t';
+            ps->pos++;
+        } else if (c == '\\' && next == 'x' && ps->len - ps->pos >= 3) {
+            int hi = hexval((unsigned char)ps->s[ps->pos + 1]);
+            int lo = hexval((unsigned char)ps->s[ps->pos + 2]);
+            if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
+                free(src);
+                fail(ps, "\\x in a regex needs two hex digits, not 00");
+                return 0;
+            }
+            c = (char)(hi * 16 + lo);
+            ps->pos += 3;
+        } else if (c == '\\' && next >= 0) {
+            src[n++] = c; /* a regex escape such as \. stays */
+            c = (char)next;
+            ps->pos++;
+        }
+        src[n++] = c;
     }
     src[n] = '\0';
     if (peek(ps) != '/') {
@@ -224,6 +253,10 @@ static int parse_value(parser *ps, rh_pattern *p) {
         char fmt[4];
         memcpy(fmt, ps->s + ps->pos, 4);
         ps->pos += 4;
+        if (peek(ps) == '/') {
+            memcpy(p->vfmt, fmt, 4);
+            return parse_regex(ps, p);
+        }
         char *text;
         size_t n;
         if (!parse_quoted(ps, &text, &n)) return 0;
@@ -234,6 +267,7 @@ static int parse_value(parser *ps, rh_pattern *p) {
         p->str[n + 4] = '\0';
         p->len = n + 4;
         free(text);
+        if (accept(ps, "...")) p->kind = RH_PAT_PREFIX;
         return 1;
     }
     case ':':
@@ -382,8 +416,16 @@ int rh_pattern_match(const rh_pattern *p, const resp_value *v) {
         return is_string_type(v->type) && v->len >= p->len && memcmp(v->str, p->str, p->len) == 0;
     case RH_PAT_REGEX: {
         if (!is_string_type(v->type)) return 0;
-        regmatch_t m = {.rm_so = 0, .rm_eo = (regoff_t)v->len};
-        return regexec(&p->re, v->str, 1, &m, REG_STARTEND) == 0;
+        const char *text = v->str;
+        size_t len = v->len;
+        if (v->type == RESP_VERBATIM_STRING) {
+            /* Matched after "fmt:", so that ^ anchors at the text. */
+            if (len < 4 || memcmp(text, p->vfmt, 4) != 0) return 0;
+            text += 4;
+            len -= 4;
+        }
+        regmatch_t m = {.rm_so = 0, .rm_eo = (regoff_t)len};
+        return regexec(&p->re, text, 1, &m, REG_STARTEND) == 0;
     }
     default:
         break;

@@ -5,7 +5,10 @@
  *                     =txt:"hi"  *[...]  ~[...]  %{k=>v}  >[...]  |{...} v
  *   integer range     :0..100
  *   string prefix     -"ERR unknown command"...   (any string type)
- *   string regex      $/^[0-9]+$/                 (POSIX ERE, REG_STARTEND)
+ *   string regex      $/^[0-9]+$/   =txt:/^# Server/
+ *                     (POSIX ERE; \r \n \t \xhh and \/ are turned into
+ *                     the bytes before compiling; a verbatim regex matches
+ *                     the text after "fmt:")
  *   any one value     any
  *   unordered         unordered *[$"a" $"b"]      (also ~[...], >[...], %{...})
  *
@@ -36,6 +39,7 @@ struct rh_pattern {
     char *str;         /* payload (verbatim: with its "fmt:"); prefix; regex source */
     size_t len;
     regex_t re;
+    char vfmt[4];      /* verbatim REGEX: the "fmt:" the value must have */
     int unordered;     /* aggregates: elements match in any order */
     rh_pattern *elems; /* maps: key, value, key, value... */
     size_t count;

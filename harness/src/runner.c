@@ -312,12 +312,19 @@ static void do_silent(exec *e, size_t idx) {
     fail(e, RH_FAIL);
 }
 
+static int is_block_step(const rh_step *st) {
+    return st->kind == RH_STEP_EXPECT || st->kind == RH_STEP_CLOSED;
+}
+
 /* Record: every reply that arrives on the current connection until it
  * goes quiet, as one block at step idx. */
 static void record_block(exec *e, size_t idx) {
     rh_conn *c = &e->conns[e->cur];
     e->pending[e->cur] = 0;
-    if (!e->opened[e->cur]) return;
+    /* A block with no send before it (what a server says on connect)
+     * opens the connection; a pending block has opened it already. */
+    if (!e->opened[e->cur] && (!is_block_step(&e->c->steps[idx]) || open_conn(e, e->cur) != 0))
+        return;
     if (rh_conn_wait(c, e->t->record_wait_ms) == 0 && !c->eof) return;
     for (;;) {
         if (c->in.len == c->off) {
@@ -339,10 +346,6 @@ static void record_block(exec *e, size_t idx) {
             return;
         }
     }
-}
-
-static int is_block_step(const rh_step *st) {
-    return st->kind == RH_STEP_EXPECT || st->kind == RH_STEP_CLOSED;
 }
 
 /* Record: connections with unanswered sends get a new block after step idx. */

@@ -26,7 +26,7 @@ void rh_die(const char *fmt, ...) {
 char *rh_strndup(const char *s, size_t n) {
     char *d = malloc(n + 1);
     if (d == NULL) rh_die("out of memory");
-    memcpy(d, s, n);
+    if (n > 0) memcpy(d, s, n);
     d[n] = '\0';
     return d;
 }

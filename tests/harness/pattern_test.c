@@ -96,6 +96,13 @@ static void matchers(void **state) {
     assert_true(matches("$/^[0-9]+$/", "$3\r\n123\r\n"));
     assert_false(matches("$/^[0-9]+$/", "$3\r\n12a\r\n"));
     assert_true(matches("$/a\\/b/", "$3\r\na/b\r\n"));
+    assert_true(matches("$/^a\\r\\nb\\x41$/", "$5\r\na\r\nbA\r\n"));
+    assert_true(matches("$/^a\\.b$/", "$3\r\na.b\r\n"));
+    assert_false(matches("$/^a\\.b$/", "$3\r\naxb\r\n"));
+    assert_true(matches("=txt:/^# Server/", "=13\r\ntxt:# Server\n\r\n"));
+    assert_false(matches("=txt:/^# Server/", "=13\r\nmkd:# Server\n\r\n"));
+    assert_false(matches("=txt:/^# Server/", "$8\r\n# Server\r\n"));
+    assert_true(matches("=txt:\"# Ser\"...", "=13\r\ntxt:# Server\n\r\n"));
     assert_true(matches("any", "*1\r\n:1\r\n"));
     assert_true(matches("*[any :2]", "*2\r\n$1\r\nx\r\n:2\r\n"));
     assert_true(matches("unordered *[$\"b\" $\"a\"]", "*2\r\n$1\r\na\r\n$1\r\nb\r\n"));
