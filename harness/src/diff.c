@@ -85,13 +85,32 @@ size_t rh_diff_outcomes(const rh_outcome *a, const rh_outcome *b, const char *na
         break;
     }
     if (diffs > 0) {
-        rh_bufprintf(msg, "  reproduce: the bytes sent, per connection (namespace %s):\n", a->ns);
-        for (size_t c = 0; c < a->nconns; c++) {
-            if (a->sentlen[c] == 0) continue;
-            rh_bufprintf(msg, "    conn %s\n    raw ", a->conn_names[c]);
-            resp_print_quoted(msg, a->sent[c], a->sentlen[c]);
-            rh_bufprintf(msg, "\n");
+        /* A case that reproduces it: what each connection had sent when
+         * the differing reply was read (all of it, on the others). */
+        const rh_observation *first = NULL;
+        for (size_t i = 0; i < n && first == NULL; i++) {
+            const rh_observation *oa = i < a->nobs ? &a->obs[i] : NULL;
+            const rh_observation *ob = i < b->nobs ? &b->obs[i] : NULL;
+            if (!same(a->c, a->ns, oa, ob)) first = oa ? oa : ob;
         }
+        rh_bufprintf(msg, "  reproducer (a case: record it against the trusted server):\n");
+        rh_bufprintf(msg, "    case %s-repro\n      desc: reproduces %s/%s [RESP%d]\n",
+                     a->c->name, a->c->family, a->c->name, a->proto);
+        if (a->proto == 2) rh_bufprintf(msg, "      proto: 2\n");
+        else rh_bufprintf(msg, "      proto: 3\n");
+        for (int pass = 0; pass < 2; pass++) {
+            /* Other connections first, the differing one last. */
+            for (size_t c = 0; c < a->nconns; c++) {
+                int mine = first != NULL && (size_t)first->conn == c;
+                if (mine != pass) continue;
+                size_t len = mine ? first->sent_mark : a->sentlen[c];
+                if (len == 0) continue;
+                rh_bufprintf(msg, "      conn %s\n      raw ", a->conn_names[c]);
+                resp_print_quoted(msg, a->sent[c], len);
+                rh_bufprintf(msg, "\n%s", mine ? "      <\n" : "");
+            }
+        }
+        rh_bufprintf(msg, "    (keys are in namespace %s)\n", a->ns);
     }
     return diffs;
 }

@@ -219,6 +219,7 @@ static rh_observation *add_obs(exec *e, size_t step) {
     memset(ob, 0, sizeof *ob);
     ob->step = step;
     ob->conn = (int)e->cur;
+    ob->sent_mark = e->conns[e->cur].sent.len;
     return ob;
 }
 

@@ -27,6 +27,7 @@ typedef struct rh_observation {
     rh_reply reply;
     char *printed;     /* canonical printer text, namespace put back as '@' */
     int closed;        /* the connection closed here (a 'closed' step) */
+    size_t sent_mark;  /* bytes sent on this connection when it was read */
 } rh_observation;
 
 typedef enum rh_mode {
