@@ -315,6 +315,7 @@ static void client_info_line(resp_buf *b, const mr_conn *cl, size_t cmd_mem) {
     local_addr(cl, laddr, sizeof laddr);
     size_t subs = cl->channels != NULL ? mr_dict_size(cl->channels) : 0;
     size_t psubs = cl->patterns != NULL ? mr_dict_size(cl->patterns) : 0;
+    size_t ssubs = cl->shard_channels != NULL ? mr_dict_size(cl->shard_channels) : 0;
     size_t pending = cl->out.len + cl->inflight;
     size_t tot = sizeof *cl + cl->in_cap + cl->out.cap + cl->inflight + cmd_mem +
                  (cl->name != NULL ? strlen(cl->name) + 1 : 0);
@@ -322,11 +323,11 @@ static void client_info_line(resp_buf *b, const mr_conn *cl, size_t cmd_mem) {
                laddr);
     if (cl->name != NULL) resp_buf_append(b, cl->name, strlen(cl->name));
     mr_buf_printf(b,
-               " age=%lld idle=%lld flags=%s db=%d sub=%zu psub=%zu ssub=0 multi=-1 qbuf=%zu "
+               " age=%lld idle=%lld flags=%s db=%d sub=%zu psub=%zu ssub=%zu multi=-1 qbuf=%zu "
                "qbuf-free=%zu argv-mem=%zu multi-mem=0 rbs=%zu rbp=%zu obl=%zu oll=0 omem=%zu "
                "tot-mem=%zu events=%s cmd=%s user=default redir=-1 resp=%d\n",
                (long long)((srv->now_ms - cl->created_ms) / 1000),
-               (long long)((srv->now_ms - cl->last_ms) / 1000), flags, cl->db, subs, psubs,
+               (long long)((srv->now_ms - cl->last_ms) / 1000), flags, cl->db, subs, psubs, ssubs,
                cl->in_len, cl->in_cap - cl->in_len, cmd_mem, cl->out.cap, cl->out.len,
                cl->out.len, cl->inflight, tot, pending > 0 ? "rw" : "r", cl->last_cmd,
                cl->proto);

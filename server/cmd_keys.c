@@ -17,6 +17,12 @@ MR_PROC(mr_cmd_del) {
     mr_add_integer(c, n);
 }
 
+/* Redis frees UNLINK's values on another thread; values here are small
+ * strings, so a plain delete does the same. */
+MR_PROC(mr_cmd_unlink) {
+    mr_cmd_del(c, argc, argv);
+}
+
 MR_PROC(mr_cmd_exists) {
     long long n = 0;
     for (size_t i = 1; i < argc; i++) n += mr_db_get(c->srv, c->db, KEY(i)) != NULL;
@@ -107,7 +113,13 @@ MR_PROC(mr_cmd_pexpireat) {
     expire_generic(c, argc, argv, 0, 0, "pexpireat");
 }
 
-static void ttl_generic(mr_conn *c, const resp_span *argv, int ms) {
+enum { TTL_MS = 1, TTL_ABSOLUTE = 2 };
+
+/* TTL, PTTL, EXPIRETIME, PEXPIRETIME: -2 for a missing key, -1 for one
+ * without expiry, else the time left (or the expiry moment with
+ * TTL_ABSOLUTE) in ms, or in seconds rounded to the nearest, as Redis
+ * rounds both. */
+static void ttl_generic(mr_conn *c, const resp_span *argv, int how) {
     if (mr_db_get(c->srv, c->db, KEY(1)) == NULL) {
         mr_add_integer(c, -2);
         return;
@@ -117,9 +129,9 @@ static void ttl_generic(mr_conn *c, const resp_span *argv, int ms) {
         mr_add_integer(c, -1);
         return;
     }
-    int64_t ttl = when - c->srv->now_ms;
-    if (ttl < 0) ttl = 0;
-    mr_add_integer(c, ms ? ttl : (ttl + 500) / 1000);
+    int64_t t = (how & TTL_ABSOLUTE) ? when : when - c->srv->now_ms;
+    if (t < 0) t = 0;
+    mr_add_integer(c, (how & TTL_MS) ? t : (t + 500) / 1000);
 }
 
 MR_PROC(mr_cmd_ttl) {
@@ -129,7 +141,17 @@ MR_PROC(mr_cmd_ttl) {
 
 MR_PROC(mr_cmd_pttl) {
     (void)argc;
-    ttl_generic(c, argv, 1);
+    ttl_generic(c, argv, TTL_MS);
+}
+
+MR_PROC(mr_cmd_expiretime) {
+    (void)argc;
+    ttl_generic(c, argv, TTL_ABSOLUTE);
+}
+
+MR_PROC(mr_cmd_pexpiretime) {
+    (void)argc;
+    ttl_generic(c, argv, TTL_MS | TTL_ABSOLUTE);
 }
 
 MR_PROC(mr_cmd_persist) {
@@ -178,19 +200,19 @@ static void scan_one(void *ud, mr_dict_entry *e) {
     s->n++;
 }
 
-/* Redis reads the cursor with strtoull: no leading blank, all of it, in
- * range; "-1" wraps as strtoull does. */
+/* Redis reads the cursor with strtoull: no leading blank, all of it (up
+ * to a NUL), in range.  So "" is 0, "+5" is 5, zero padding of any
+ * length is fine and "-1" wraps as strtoull does. */
 static int parse_cursor(const resp_span *a, uint64_t *out) {
-    char buf[64];
-    if (a->len == 0 || a->len >= sizeof buf || isspace((unsigned char)a->ptr[0])) return 0;
-    memcpy(buf, a->ptr, a->len);
-    buf[a->len] = '\0';
+    if (a->len > 0 && isspace((unsigned char)a->ptr[0])) return 0;
+    char *buf = mr_xstrndup(a->ptr, a->len);
     char *end;
     errno = 0;
     unsigned long long v = strtoull(buf, &end, 10);
-    if (*end != '\0' || errno == ERANGE) return 0;
-    *out = v;
-    return 1;
+    int ok = *end == '\0' && errno != ERANGE;
+    free(buf);
+    if (ok) *out = v;
+    return ok;
 }
 
 MR_PROC(mr_cmd_scan) {

@@ -150,10 +150,18 @@ static const cmd_meta metas[] = {
      .since = "2.8.0", .complexity = "O(N), N = active channels",
      .args = ARGS(
          {.name = "pattern", .type = "pattern", .flags = "optional"})},
+    {.name = "pubsub|shardchannels", .flags = "pubsub loading stale", .acl = "@pubsub @slow",
+     .tips = "", .since = "7.0.0", .complexity = "O(N), N = active shard channels",
+     .args = ARGS(
+         {.name = "pattern", .type = "pattern", .flags = "optional"})},
     {.name = "pubsub|numsub", .flags = "pubsub loading stale", .acl = "@pubsub @slow", .tips = "",
      .since = "2.8.0", .complexity = "O(N), N = channels asked for",
      .args = ARGS(
          {.name = "channel", .type = "string", .flags = "optional multiple"})},
+    {.name = "pubsub|shardnumsub", .flags = "pubsub loading stale", .acl = "@pubsub @slow",
+     .tips = "", .since = "7.0.0", .complexity = "O(N), N = shard channels asked for",
+     .args = ARGS(
+         {.name = "shardchannel", .type = "string", .flags = "optional multiple"})},
     {.name = "pubsub|numpat", .flags = "pubsub loading stale", .acl = "@pubsub @slow", .tips = "",
      .since = "2.8.0", .complexity = "O(1)"},
     {.name = "append", .flags = "write denyoom fast", .acl = "@write @string @fast", .tips = "",
@@ -228,6 +236,11 @@ static const cmd_meta metas[] = {
               {.name = "xx", .type = "pure-token", .token = "XX"},
               {.name = "gt", .type = "pure-token", .token = "GT"},
               {.name = "lt", .type = "pure-token", .token = "LT"})})},
+    {.name = "expiretime", .flags = "readonly fast", .acl = "@keyspace @read @fast", .tips = "",
+     .since = "7.0.0", .complexity = "O(1)",
+     .specs = SPECS({NULL, "RO access", 1, 0, 1, 0}),
+     .args = ARGS(
+         {.name = "key", .type = "key", .key_spec = 0})},
     {.name = "flushall", .flags = "write", .acl = "@keyspace @write @slow @dangerous",
      .tips = "request_policy:all_shards response_policy:all_succeeded", .since = "1.0.0",
      .complexity = "O(N), N = keys in all databases",
@@ -364,6 +377,11 @@ static const cmd_meta metas[] = {
               {.name = "xx", .type = "pure-token", .token = "XX"},
               {.name = "gt", .type = "pure-token", .token = "GT"},
               {.name = "lt", .type = "pure-token", .token = "LT"})})},
+    {.name = "pexpiretime", .flags = "readonly fast", .acl = "@keyspace @read @fast", .tips = "",
+     .since = "7.0.0", .complexity = "O(1)",
+     .specs = SPECS({NULL, "RO access", 1, 0, 1, 0}),
+     .args = ARGS(
+         {.name = "key", .type = "key", .key_spec = 0})},
     {.name = "ping", .flags = "fast", .acl = "@fast @connection",
      .tips = "request_policy:all_shards response_policy:all_succeeded", .since = "1.0.0",
      .complexity = "O(1)",
@@ -487,6 +505,17 @@ static const cmd_meta metas[] = {
           .flags = "optional"},
          {.name = "abort", .type = "pure-token", .token = "ABORT", .since = "7.0.0",
           .flags = "optional"})},
+    {.name = "spublish", .flags = "pubsub loading stale fast", .acl = "@pubsub @fast", .tips = "",
+     .since = "7.0.0", .complexity = "O(N), N = subscribers of the shard channel",
+     .specs = SPECS({NULL, "not_key", 1, 0, 1, 0}),
+     .args = ARGS(
+         {.name = "shardchannel", .type = "string"},
+         {.name = "message", .type = "string"})},
+    {.name = "ssubscribe", .flags = "pubsub noscript loading stale", .acl = "@pubsub @slow",
+     .tips = "", .since = "7.0.0", .complexity = "O(N), N = shard channels given",
+     .specs = SPECS({NULL, "not_key", 1, -1, 1, 0}),
+     .args = ARGS(
+         {.name = "shardchannel", .type = "string", .flags = "multiple"})},
     {.name = "strlen", .flags = "readonly fast", .acl = "@read @string @fast", .tips = "",
      .since = "2.2.0", .complexity = "O(1)",
      .specs = SPECS({NULL, "RO", 1, 0, 1, 0}),
@@ -496,6 +525,12 @@ static const cmd_meta metas[] = {
      .tips = "", .since = "2.0.0", .complexity = "O(N), N = channels given",
      .args = ARGS(
          {.name = "channel", .type = "string", .flags = "multiple"})},
+    {.name = "sunsubscribe", .flags = "pubsub noscript loading stale", .acl = "@pubsub @slow",
+     .tips = "", .since = "7.0.0",
+     .complexity = "O(N+M), N = shard channels dropped, M = their subscribers",
+     .specs = SPECS({NULL, "not_key", 1, -1, 1, 0}),
+     .args = ARGS(
+         {.name = "shardchannel", .type = "string", .flags = "optional multiple"})},
     {.name = "time", .flags = "loading stale fast", .acl = "@fast",
      .tips = "nondeterministic_output", .since = "2.6.0", .complexity = "O(1)"},
     {.name = "ttl", .flags = "readonly fast", .acl = "@keyspace @read @fast",
@@ -508,6 +543,12 @@ static const cmd_meta metas[] = {
      .specs = SPECS({NULL, "RO", 1, 0, 1, 0}),
      .args = ARGS(
          {.name = "key", .type = "key", .key_spec = 0})},
+    {.name = "unlink", .flags = "write fast", .acl = "@keyspace @write @fast",
+     .tips = "request_policy:multi_shard response_policy:agg_sum", .since = "4.0.0",
+     .complexity = "O(N), N = keys given; the size of the values does not count",
+     .specs = SPECS({NULL, "RM delete", 1, -1, 1, 0}),
+     .args = ARGS(
+         {.name = "key", .type = "key", .key_spec = 0, .flags = "multiple"})},
     {.name = "unsubscribe", .flags = "pubsub noscript loading stale", .acl = "@pubsub @slow",
      .tips = "", .since = "2.0.0",
      .complexity = "O(N+M), N = channels dropped, M = their subscribers",
@@ -1012,14 +1053,16 @@ static unsigned long long system_memory(void) {
  * expiry cycle).  A private generator keeps RANDOMKEY's sequence intact. */
 static long long average_ttl(mr_server *srv, mr_db *db) {
     size_t n = mr_dict_size(db->expires);
-    long long sum = 0, counted = 0;
+    /* long double: TTLs up to 2^63 ms would overflow a sum of long longs. */
+    long double sum = 0;
+    long long counted = 0;
     if (n == 0) return 0;
     if (n <= 16) {
         mr_dict_iter it;
         mr_dict_iter_init(&it, db->expires);
         for (mr_dict_entry *e; (e = mr_dict_iter_next(&it)) != NULL;) {
             if (e->v.s64 > srv->now_ms) {
-                sum += e->v.s64 - srv->now_ms;
+                sum += (long double)e->v.s64 - (long double)srv->now_ms;
                 counted++;
             }
         }
@@ -1029,12 +1072,12 @@ static long long average_ttl(mr_server *srv, mr_db *db) {
         for (int i = 0; i < 16; i++) {
             mr_dict_entry *e = mr_dict_random(db->expires, &rng);
             if (e != NULL && e->v.s64 > srv->now_ms) {
-                sum += e->v.s64 - srv->now_ms;
+                sum += (long double)e->v.s64 - (long double)srv->now_ms;
                 counted++;
             }
         }
     }
-    return counted > 0 ? sum / counted : 0;
+    return counted > 0 ? (long long)(sum / (long double)counted) : 0;
 }
 
 static void info_server(resp_buf *b, mr_server *srv) {
@@ -1184,14 +1227,14 @@ static void info_stats(resp_buf *b, mr_server *srv) {
                "keyspace_misses:%llu\r\n"
                "pubsub_channels:%zu\r\n"
                "pubsub_patterns:%zu\r\n"
-               "pubsubshard_channels:0\r\n",
+               "pubsubshard_channels:%zu\r\n",
                (unsigned long long)st->connections_received,
                (unsigned long long)st->commands_processed,
                (unsigned long long)st->net_input_bytes, (unsigned long long)st->net_output_bytes,
                (unsigned long long)st->rejected_connections,
                (unsigned long long)st->expired_keys, (unsigned long long)st->keyspace_hits,
                (unsigned long long)st->keyspace_misses, mr_dict_size(srv->channels),
-               mr_dict_size(srv->patterns));
+               mr_dict_size(srv->patterns), mr_dict_size(srv->shard_channels));
 }
 
 /* A master without replicas or a backlog. */

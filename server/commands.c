@@ -36,7 +36,9 @@ static const mr_command command_subcommands[] = {
 
 static const mr_command pubsub_subcommands[] = {
     {"pubsub|channels", -2, 0, mr_cmd_pubsub_channels, NULL, 0, 0, 0, "Channels with at least one subscriber, optionally filtered.", "pubsub"},
+    {"pubsub|shardchannels", -2, 0, mr_cmd_pubsub_shardchannels, NULL, 0, 0, 0, "Shard channels with at least one subscriber, optionally filtered.", "pubsub"},
     {"pubsub|numsub", -2, 0, mr_cmd_pubsub_numsub, NULL, 0, 0, 0, "Subscriber count of each named channel.", "pubsub"},
+    {"pubsub|shardnumsub", -2, 0, mr_cmd_pubsub_shardnumsub, NULL, 0, 0, 0, "Subscriber count of each named shard channel.", "pubsub"},
     {"pubsub|numpat", 2, 0, mr_cmd_pubsub_numpat, NULL, 0, 0, 0, "How many distinct patterns have subscribers.", "pubsub"},
     {NULL, 0, 0, NULL, NULL, 0, 0, 0, NULL, NULL}};
 
@@ -54,6 +56,7 @@ static const mr_command table[] = {
     {"exists", -2, 0, mr_cmd_exists, NULL, 1, -1, 1, "Counts how many of the keys exist (repeats count again).", "generic"},
     {"expire", -3, 0, mr_cmd_expire, NULL, 1, 1, 1, "Gives a key a time to live, in seconds.", "generic"},
     {"expireat", -3, 0, mr_cmd_expireat, NULL, 1, 1, 1, "Gives a key an expiry moment, in Unix seconds.", "generic"},
+    {"expiretime", 2, 0, mr_cmd_expiretime, NULL, 1, 1, 1, "A key's expiry moment, in Unix seconds.", "generic"},
     {"flushall", -1, 0, mr_cmd_flushall, NULL, 0, 0, 0, "Empties every database.", "server"},
     {"flushdb", -1, 0, mr_cmd_flushdb, NULL, 0, 0, 0, "Empties the selected database.", "server"},
     {"get", 2, 0, mr_cmd_get, NULL, 1, 1, 1, "A key's string value.", "string"},
@@ -73,6 +76,7 @@ static const mr_command table[] = {
     {"persist", 2, 0, mr_cmd_persist, NULL, 1, 1, 1, "Drops a key's expiry.", "generic"},
     {"pexpire", -3, 0, mr_cmd_pexpire, NULL, 1, 1, 1, "Gives a key a time to live, in milliseconds.", "generic"},
     {"pexpireat", -3, 0, mr_cmd_pexpireat, NULL, 1, 1, 1, "Gives a key an expiry moment, in Unix milliseconds.", "generic"},
+    {"pexpiretime", 2, 0, mr_cmd_pexpiretime, NULL, 1, 1, 1, "A key's expiry moment, in Unix milliseconds.", "generic"},
     {"ping", -1, PUBSUB, mr_cmd_ping, NULL, 0, 0, 0, "Checks the connection: PONG, or the given message.", "connection"},
     {"post", -1, NOAUTH, mr_cmd_security_warning, NULL, 0, 0, 0, NULL, NULL},
     {"psetex", 4, 0, mr_cmd_psetex, NULL, 1, 1, 1, "Sets a value with a time to live in milliseconds.", "string"},
@@ -93,11 +97,15 @@ static const mr_command table[] = {
     {"setnx", 3, 0, mr_cmd_setnx, NULL, 1, 1, 1, "Sets a value only if the key does not exist.", "string"},
     {"setrange", 4, 0, mr_cmd_setrange, NULL, 1, 1, 1, "Overwrites part of a string value from a byte offset.", "string"},
     {"shutdown", -1, 0, mr_cmd_shutdown, NULL, 0, 0, 0, "Stops the server.", "server"},
+    {"spublish", 3, 0, mr_cmd_spublish, NULL, 1, 1, 1, "Sends a message to a shard channel's subscribers.", "pubsub"},
+    {"ssubscribe", -2, PUBSUB, mr_cmd_ssubscribe, NULL, 1, -1, 1, "Receives messages sent to shard channels.", "pubsub"},
     {"strlen", 2, 0, mr_cmd_strlen, NULL, 1, 1, 1, "Length in bytes of a string value.", "string"},
     {"subscribe", -2, PUBSUB, mr_cmd_subscribe, NULL, 0, 0, 0, "Receives messages sent to channels.", "pubsub"},
+    {"sunsubscribe", -1, PUBSUB, mr_cmd_sunsubscribe, NULL, 1, -1, 1, "Stops receiving messages for shard channels.", "pubsub"},
     {"time", 1, 0, mr_cmd_time, NULL, 0, 0, 0, "The server's clock: seconds and microseconds.", "server"},
     {"ttl", 2, 0, mr_cmd_ttl, NULL, 1, 1, 1, "A key's remaining time to live, in seconds.", "generic"},
     {"type", 2, 0, mr_cmd_type, NULL, 1, 1, 1, "The type of a key's value.", "generic"},
+    {"unlink", -2, 0, mr_cmd_unlink, NULL, 1, -1, 1, "Removes keys like DEL; replies how many existed.", "generic"},
     {"unsubscribe", -1, PUBSUB, mr_cmd_unsubscribe, NULL, 0, 0, 0, "Stops receiving messages for channels.", "pubsub"},
 };
 

@@ -29,6 +29,7 @@ MR_PROC(mr_cmd_setrange);
 
 /* cmd_keys.c */
 MR_PROC(mr_cmd_del);
+MR_PROC(mr_cmd_unlink);
 MR_PROC(mr_cmd_exists);
 MR_PROC(mr_cmd_expire);
 MR_PROC(mr_cmd_pexpire);
@@ -36,6 +37,8 @@ MR_PROC(mr_cmd_expireat);
 MR_PROC(mr_cmd_pexpireat);
 MR_PROC(mr_cmd_ttl);
 MR_PROC(mr_cmd_pttl);
+MR_PROC(mr_cmd_expiretime);
+MR_PROC(mr_cmd_pexpiretime);
 MR_PROC(mr_cmd_persist);
 MR_PROC(mr_cmd_type);
 MR_PROC(mr_cmd_keys);
@@ -52,9 +55,14 @@ MR_PROC(mr_cmd_subscribe);
 MR_PROC(mr_cmd_unsubscribe);
 MR_PROC(mr_cmd_psubscribe);
 MR_PROC(mr_cmd_punsubscribe);
+MR_PROC(mr_cmd_ssubscribe);
+MR_PROC(mr_cmd_sunsubscribe);
 MR_PROC(mr_cmd_publish);
+MR_PROC(mr_cmd_spublish);
 MR_PROC(mr_cmd_pubsub_channels);
+MR_PROC(mr_cmd_pubsub_shardchannels);
 MR_PROC(mr_cmd_pubsub_numsub);
+MR_PROC(mr_cmd_pubsub_shardnumsub);
 MR_PROC(mr_cmd_pubsub_numpat);
 
 /* cmd_conn.c */

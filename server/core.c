@@ -72,6 +72,7 @@ mr_server *mr_server_create(const mr_config *cfg, const mr_host *host) {
     }
     srv->channels = mr_dict_create(free_connset);
     srv->patterns = mr_dict_create(free_connset);
+    srv->shard_channels = mr_dict_create(free_connset);
     srv->next_id = 1;
     srv->rng = 0x9e3779b97f4a7c15ull;
     return srv;
@@ -86,6 +87,7 @@ void mr_server_free(mr_server *srv) {
     free(srv->dbs);
     mr_dict_free(srv->channels);
     mr_dict_free(srv->patterns);
+    mr_dict_free(srv->shard_channels);
     free(srv);
 }
 
@@ -106,7 +108,8 @@ size_t mr_server_clients(const mr_server *srv) {
 
 size_t mr_conn_subscriptions(const mr_conn *c) {
     return (c->channels != NULL ? mr_dict_size(c->channels) : 0) +
-           (c->patterns != NULL ? mr_dict_size(c->patterns) : 0);
+           (c->patterns != NULL ? mr_dict_size(c->patterns) : 0) +
+           (c->shard_channels != NULL ? mr_dict_size(c->shard_channels) : 0);
 }
 
 void mr_conn_kill(mr_conn *c) {
@@ -245,6 +248,7 @@ void mr_conn_destroy(mr_conn *c) {
     mr_pubsub_drop(c, 0);
     mr_dict_free(c->channels);
     mr_dict_free(c->patterns);
+    mr_dict_free(c->shard_channels);
     if (c->prev != NULL) c->prev->next = c->next;
     else srv->clients = c->next;
     if (c->next != NULL) c->next->prev = c->prev;

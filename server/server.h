@@ -47,6 +47,7 @@ struct mr_server {
     uint64_t next_id;
     mr_dict *channels; /* channel -> mr_connset * */
     mr_dict *patterns; /* pattern -> mr_connset * */
+    mr_dict *shard_channels; /* shard channel -> mr_connset * (SSUBSCRIBE) */
     mr_stats stats;
     uint64_t rng;
     int expire_db;      /* where the active expiry cycle resumes */
@@ -82,6 +83,7 @@ struct mr_conn {
     int close;               /* MR_KEEP, MR_CLOSE_AFTER_REPLY, MR_CLOSE_NOW */
     mr_dict *channels;       /* subscribed channels (set) */
     mr_dict *patterns;       /* subscribed patterns (set) */
+    mr_dict *shard_channels; /* subscribed shard channels (set) */
     int64_t created_ms;
     int64_t last_ms;
     char last_cmd[32];
@@ -100,7 +102,8 @@ void mr_log(mr_server *srv, mr_loglevel level, const char *fmt, ...)
     ;
 /* Tells the host the connection has output or must close. */
 void mr_conn_wake(mr_conn *c);
-/* Total subscriptions (channels + patterns) of a connection. */
+/* Total subscriptions (channels, patterns and shard channels) of a
+ * connection: any of them puts it in the subscribed context. */
 size_t mr_conn_subscriptions(const mr_conn *c);
 /* Closes another connection at once (CLIENT KILL, limits). */
 void mr_conn_kill(mr_conn *c);
@@ -166,6 +169,8 @@ int mr_parse_ll(const resp_span *a, long long *out);
 /* ---- pub/sub (cmd_pubsub.c) ---- */
 /* Removes every subscription of a connection (on close or RESET). */
 void mr_pubsub_drop(mr_conn *c, int notify);
+/* PUBLISH: channel subscribers, then matching patterns.  Returns the
+ * number of receivers. */
 long long mr_pubsub_publish(mr_server *srv, const char *ch, size_t chlen, const char *msg,
                             size_t msglen);
 

@@ -164,6 +164,62 @@ static void test_pubsub_across_connections(void **state) {
     mr_server_free(srv);
 }
 
+static void test_sharded_pubsub(void **state) {
+    (void)state;
+    mr_server *srv = server_with(NULL);
+    mr_conn *sub = mr_conn_create(srv, "127.0.0.1:1", 1, NULL);
+    mr_conn *pub = mr_conn_create(srv, "127.0.0.1:2", 1, NULL);
+    /* Shard channels have their own count; channels and patterns share one. */
+    expect_reply(sub, "SSUBSCRIBE s1 s2\r\nSUBSCRIBE c\r\n",
+                 "*3\r\n$10\r\nssubscribe\r\n$2\r\ns1\r\n:1\r\n"
+                 "*3\r\n$10\r\nssubscribe\r\n$2\r\ns2\r\n:2\r\n"
+                 "*3\r\n$9\r\nsubscribe\r\n$1\r\nc\r\n:1\r\n");
+    /* SPUBLISH reaches shard subscribers only, as smessage. */
+    expect_reply(pub, "SPUBLISH s1 hi\r\nPUBLISH s1 hi\r\nSPUBLISH c hi\r\n",
+                 ":1\r\n:0\r\n:0\r\n");
+    expect_reply(sub, "", "*3\r\n$8\r\nsmessage\r\n$2\r\ns1\r\n$2\r\nhi\r\n");
+    expect_reply(pub, "PUBSUB SHARDCHANNELS *1\r\nPUBSUB SHARDNUMSUB s1 c\r\n",
+                 "*1\r\n$2\r\ns1\r\n*4\r\n$2\r\ns1\r\n:1\r\n$1\r\nc\r\n:0\r\n");
+    /* Dropping the channel leaves the shard channels: still subscribed. */
+    expect_reply(sub, "UNSUBSCRIBE\r\nGET k\r\n",
+                 "*3\r\n$11\r\nunsubscribe\r\n$1\r\nc\r\n:0\r\n"
+                 "-ERR Can't execute 'get': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / "
+                 "QUIT / RESET are allowed in this context\r\n");
+    expect_reply(sub, "SUNSUBSCRIBE s1 x\r\n",
+                 "*3\r\n$12\r\nsunsubscribe\r\n$2\r\ns1\r\n:1\r\n"
+                 "*3\r\n$12\r\nsunsubscribe\r\n$1\r\nx\r\n:1\r\n");
+    expect_reply(sub, "SUNSUBSCRIBE\r\nSUNSUBSCRIBE\r\nGET k\r\n",
+                 "*3\r\n$12\r\nsunsubscribe\r\n$2\r\ns2\r\n:0\r\n"
+                 "*3\r\n$12\r\nsunsubscribe\r\n$-1\r\n:0\r\n$-1\r\n");
+    /* RESET and disconnecting drop shard subscriptions too. */
+    expect_reply(sub, "SSUBSCRIBE a\r\nRESET\r\n",
+                 "*3\r\n$10\r\nssubscribe\r\n$1\r\na\r\n:1\r\n+RESET\r\n");
+    expect_reply(pub, "SPUBLISH a hi\r\n", ":0\r\n");
+    mr_conn_feed(sub, "SSUBSCRIBE b\r\n", 14);
+    free(take(sub));
+    mr_conn_destroy(sub);
+    expect_reply(pub, "SPUBLISH b hi\r\nPUBSUB SHARDCHANNELS\r\n", ":0\r\n*0\r\n");
+    mr_server_free(srv);
+}
+
+static void test_unlink_expiretime_scan_cursor(void **state) {
+    (void)state;
+    mr_server *srv = server_with(NULL);
+    mr_conn *c = mr_conn_create(srv, "127.0.0.1:1", 1, NULL);
+    expect_reply(c, "MSET a 1 b 2\r\nUNLINK a b nokey\r\nEXISTS a b\r\n",
+                 "+OK\r\n:2\r\n:0\r\n");
+    /* EXPIRETIME rounds to the nearest second, as TTL does. */
+    expect_reply(c, "SET k v\r\nEXPIRETIME k\r\nPEXPIRETIME nokey\r\n"
+                    "PEXPIREAT k 1800000000499\r\nEXPIRETIME k\r\nPEXPIRETIME k\r\n"
+                    "PEXPIREAT k 1800000000500\r\nEXPIRETIME k\r\n",
+                 "+OK\r\n:-1\r\n:-2\r\n:1\r\n:1800000000\r\n:1800000000499\r\n"
+                 ":1\r\n:1800000001\r\n");
+    /* An empty cursor reads as 0; a blank first is refused. */
+    expect_reply(c, "*2\r\n$4\r\nSCAN\r\n$0\r\n\r\n*2\r\n$4\r\nSCAN\r\n$2\r\n 0\r\n",
+                 "*2\r\n$1\r\n0\r\n*1\r\n$1\r\nk\r\n-ERR invalid cursor\r\n");
+    mr_server_free(srv);
+}
+
 static void test_protocol_error_replies_then_closes(void **state) {
     (void)state;
     mr_server *srv = server_with(NULL);
@@ -364,6 +420,8 @@ int main(void) {
         cmocka_unit_test(test_chunking_does_not_change_output),
         cmocka_unit_test(test_expiry_lazy_and_active),
         cmocka_unit_test(test_pubsub_across_connections),
+        cmocka_unit_test(test_sharded_pubsub),
+        cmocka_unit_test(test_unlink_expiretime_scan_cursor),
         cmocka_unit_test(test_protocol_error_replies_then_closes),
         cmocka_unit_test(test_quit_stops_the_pipeline),
         cmocka_unit_test(test_unknown_command_text),
