@@ -42,46 +42,69 @@ static void log_command(outcome *o, const resp_command *cmd) {
     o->commands++;
 }
 
+/* Buffers kept across inputs: the target runs millions of small inputs,
+ * and allocating per input would dominate the time spent parsing. */
+static const char **rt_argv;
+static size_t *rt_lens;
+static size_t rt_cap;
+static resp_buf rt_wire;
+static char *pending_buf;
+static size_t pending_cap;
+
 static void reencode_roundtrip(const resp_command *cmd) {
-    const char **argv = malloc(cmd->argc * sizeof *argv);
-    size_t *lens = malloc(cmd->argc * sizeof *lens);
-    check(argv != NULL && lens != NULL, "malloc");
-    for (size_t i = 0; i < cmd->argc; i++) {
-        argv[i] = cmd->argv[i].ptr;
-        lens[i] = cmd->argv[i].len;
+    if (cmd->argc > rt_cap) {
+        rt_cap = cmd->argc * 2;
+        rt_argv = realloc(rt_argv, rt_cap * sizeof *rt_argv);
+        rt_lens = realloc(rt_lens, rt_cap * sizeof *rt_lens);
+        check(rt_argv != NULL && rt_lens != NULL, "malloc");
     }
-    resp_buf wire;
-    resp_buf_init(&wire, NULL);
-    check(resp_write_command(&wire, cmd->argc, argv, lens) == RESP_OK, "encode");
-    resp_request_parser p;
-    resp_request_init(&p, NULL);
+    for (size_t i = 0; i < cmd->argc; i++) {
+        rt_argv[i] = cmd->argv[i].ptr;
+        rt_lens[i] = cmd->argv[i].len;
+    }
+    resp_buf_clear(&rt_wire);
+    check(resp_write_command(&rt_wire, cmd->argc, rt_argv, rt_lens) == RESP_OK, "encode");
+    static resp_request_parser p;
+    static int p_ready;
+    if (!p_ready) resp_request_init(&p, NULL);
+    p_ready = 1;
+    resp_request_reset(&p);
     size_t used;
     resp_command again;
-    check(resp_request_parse(&p, wire.data, wire.len, &used, &again) == RESP_REQ_COMMAND,
+    check(resp_request_parse(&p, rt_wire.data, rt_wire.len, &used, &again) == RESP_REQ_COMMAND,
           "re-encoded command parses");
-    check(used == wire.len, "re-encoded command is consumed whole");
+    check(used == rt_wire.len, "re-encoded command is consumed whole");
     check(again.argc == cmd->argc, "same argc after re-encoding");
     for (size_t i = 0; i < cmd->argc; i++)
-        check(again.argv[i].len == lens[i] && memcmp(again.argv[i].ptr, argv[i], lens[i]) == 0,
+        check(again.argv[i].len == rt_lens[i] &&
+                  memcmp(again.argv[i].ptr, rt_argv[i], rt_lens[i]) == 0,
               "same arguments after re-encoding");
-    resp_request_free(&p);
-    resp_buf_free(&wire);
-    free(argv);
-    free(lens);
 }
 
 /* Feeds the stream in chunks of sizes drawn from `plan` (0 = whole). */
 static void run(const uint8_t *in, size_t len, unsigned plan, int strict, int roundtrip,
                 outcome *o) {
-    resp_request_options opts = {.strict = strict, .max_bulk_len = 1 << 20};
-    resp_request_parser p;
-    resp_request_init(&p, &opts);
-    resp_buf_init(&o->log, NULL);
+    /* One parser per mode, reset for each run: reset forgets everything
+     * but the options and the argument storage. */
+    static resp_request_parser parsers[2];
+    static int ready[2];
+    if (!ready[strict]) {
+        resp_request_options opts = {.strict = strict, .max_bulk_len = 1 << 20};
+        resp_request_init(&parsers[strict], &opts);
+        ready[strict] = 1;
+    }
+    resp_request_parser *pp = &parsers[strict];
+    resp_request_reset(pp);
+    resp_buf_clear(&o->log);
     o->commands = 0;
     o->error = RESP_OK;
     o->error_offset = 0;
-    char *pending = malloc(len + 1);
-    check(pending != NULL, "malloc");
+    if (len + 1 > pending_cap) {
+        pending_cap = len + 1;
+        pending_buf = realloc(pending_buf, pending_cap);
+        check(pending_buf != NULL, "malloc");
+    }
+    char *pending = pending_buf;
     size_t npending = 0, fed = 0;
     uint32_t rng = plan * 2654435761u + 1;
     while (fed < len && o->error == RESP_OK) {
@@ -98,15 +121,15 @@ static void run(const uint8_t *in, size_t len, unsigned plan, int strict, int ro
         for (;;) {
             size_t used;
             resp_command cmd;
-            resp_request_status st = resp_request_parse(&p, pending, npending, &used, &cmd);
+            resp_request_status st = resp_request_parse(pp, pending, npending, &used, &cmd);
             check(used <= npending, "consumed within the buffer");
             if (st == RESP_REQ_COMMAND) {
                 check(cmd.argc > 0, "no empty command is returned");
                 log_command(o, &cmd);
                 if (roundtrip) reencode_roundtrip(&cmd);
             } else if (st == RESP_REQ_ERROR) {
-                o->error = resp_request_error(&p);
-                o->error_offset = resp_request_error_offset(&p);
+                o->error = resp_request_error(pp);
+                o->error_offset = resp_request_error_offset(pp);
                 check(o->error != RESP_OK, "an error has a code");
             }
             memmove(pending, pending + used, npending - used);
@@ -114,8 +137,6 @@ static void run(const uint8_t *in, size_t len, unsigned plan, int strict, int ro
             if (st != RESP_REQ_COMMAND) break;
         }
     }
-    free(pending);
-    resp_request_free(&p);
 }
 
 static int same(const outcome *a, const outcome *b) {
@@ -130,7 +151,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     const uint8_t *in = data + 1;
     size_t len = size - 1;
 
-    outcome whole, chunked, strict_whole, strict_chunked;
+    /* Outcome logs are reused from input to input (see above). */
+    static outcome whole, chunked, strict_whole, strict_chunked;
     run(in, len, 0, 0, 1, &whole);
     run(in, len, plan, 0, 0, &chunked);
     run(in, len, 0, 1, 0, &strict_whole);
@@ -147,9 +169,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
           "strict commands are a prefix of lenient ones");
     if (whole.error != RESP_OK) check(strict_whole.error != RESP_OK, "strict fails where lenient fails");
 
-    resp_buf_free(&whole.log);
-    resp_buf_free(&chunked.log);
-    resp_buf_free(&strict_whole.log);
-    resp_buf_free(&strict_chunked.log);
     return 0;
 }
