@@ -5,7 +5,8 @@
  * a connection, feed it bytes, move the clock, read its output, close it,
  * run the cron).  Oracles:
  *  - everything a connection writes is valid RESP, made of complete
- *    replies, as resp/'s reply parser reads it;
+ *    replies, as resp/'s reply parser reads it (except after CLIENT REPLY
+ *    inside EXEC, where Redis's own framing breaks: see core.h);
  *  - memory stays bounded: a connection's queued output never passes the
  *    configured hard limit by more than one reply;
  *  - nothing leaks (LeakSanitizer) and nothing is used after being freed
@@ -43,6 +44,8 @@ static void drain(slot *s) {
     while (mr_conn_take_output(s->conn, &out, &len)) {
         check(len <= OUTPUT_LIMIT * 2, "queued output stays near the limit");
         size_t pos = 0;
+        /* The one sanctioned break in framing (see core.h). */
+        if (mr_conn_replies_unframed(s->conn)) pos = len;
         while (pos < len) {
             size_t used;
             resp_reply_status st = resp_reply_parse(&s->parser, out + pos, len - pos, &used, NULL, NULL);
@@ -76,7 +79,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         switch (op & 7) {
         case 0: /* open */
             if (s->conn == NULL) {
-                s->conn = mr_conn_create(srv, "127.0.0.1:1", 1, NULL);
+                mr_peer peer = {.addr = "127.0.0.1:1", .laddr = NULL, .fd = -1, .loopback = 1};
+                s->conn = mr_conn_create(srv, &peer, NULL);
                 resp_reply_init(&s->parser, NULL);
             }
             break;

@@ -1,9 +1,9 @@
 /* server/cmd_conn.c - the connection commands: PING, ECHO, QUIT, RESET,
  * HELLO, AUTH, SELECT, CLIENT ..., and the answer to HTTP requests.
  *
- * What CLIENT INFO / CLIENT LIST cannot know here, because the core has no
- * sockets: fd is printed as -1 and laddr is inferred (see local_addr).
- * Buffer fields describe this server's buffers: qbuf is the unparsed
+ * CLIENT INFO / CLIENT LIST print the socket and local address the host
+ * reported (mr_peer); a host without them gets fd=-1 and an inferred
+ * laddr (see local_addr).  Buffer fields describe this server's buffers: qbuf is the unparsed
  * input, rbs/rbp the reply buffer's capacity and fill, obl the queued
  * reply bytes and omem the bytes handed to the host but not yet written. */
 #define _POSIX_C_SOURCE 200809L
@@ -103,12 +103,18 @@ MR_PROC(mr_cmd_quit) {
     (void)argc;
     (void)argv;
     mr_add_ok(c);
-    c->close = MR_CLOSE_AFTER_REPLY;
+    mr_conn_close_after_reply(c);
 }
 
+/* Also ends a transaction, forgets watched keys and turns replies back on
+ * (CLIENT REPLY OFF, or a SKIP asked for by the command before; a SKIP
+ * already in force still drops +RESET). */
 MR_PROC(mr_cmd_reset) {
     (void)argc;
     (void)argv;
+    mr_multi_discard(c);
+    c->reply_off = 0;
+    c->reply_skip_next = 0;
     mr_pubsub_drop(c, 0);
     c->db = 0;
     c->proto = 2;
@@ -156,7 +162,7 @@ MR_PROC(mr_cmd_hello) {
             return;
         }
     }
-    if (!c->authenticated) {
+    if (mr_conn_auth_required(c)) {
         mr_add_error(c, "NOAUTH HELLO must be called with the client already authenticated, "
                         "otherwise the HELLO AUTH <user> <pass> option can be used to "
                         "authenticate the client and select the RESP protocol version at the "
@@ -265,6 +271,10 @@ static void format_addr(char *out, size_t cap, const char *ip, size_t n, int por
  * - the bind address when there is only one and it is not a wildcard;
  * - else "?:0", as Redis prints an address it cannot get. */
 static void local_addr(const mr_conn *c, char *out, size_t cap) {
+    if (c->laddr[0] != '\0') {
+        snprintf(out, cap, "%s", c->laddr);
+        return;
+    }
     const char *bind = c->srv->cfg.bind;
     int port = c->srv->cfg.port;
     const char *pip;
@@ -307,6 +317,8 @@ static void client_info_line(resp_buf *b, const mr_conn *cl, size_t cmd_mem) {
     const mr_server *srv = cl->srv;
     char flags[8], *f = flags;
     if (mr_conn_subscriptions(cl) > 0) *f++ = 'P';
+    if (cl->txn.active) *f++ = 'x';
+    if (cl->txn.dirty_cas) *f++ = 'd';
     if (cl->close == MR_CLOSE_AFTER_REPLY) *f++ = 'c';
     if (cl->close == MR_CLOSE_NOW) *f++ = 'A';
     if (f == flags) *f++ = 'N';
@@ -317,18 +329,19 @@ static void client_info_line(resp_buf *b, const mr_conn *cl, size_t cmd_mem) {
     size_t psubs = cl->patterns != NULL ? mr_dict_size(cl->patterns) : 0;
     size_t ssubs = cl->shard_channels != NULL ? mr_dict_size(cl->shard_channels) : 0;
     size_t pending = cl->out.len + cl->inflight;
-    size_t tot = sizeof *cl + cl->in_cap + cl->out.cap + cl->inflight + cmd_mem +
+    size_t tot = sizeof *cl + cl->in_cap + cl->out.cap + cl->inflight + cmd_mem + cl->txn.mem +
                  (cl->name != NULL ? strlen(cl->name) + 1 : 0);
-    mr_buf_printf(b, "id=%llu addr=%s laddr=%s fd=-1 name=", (unsigned long long)cl->id, cl->addr,
-               laddr);
+    mr_buf_printf(b, "id=%llu addr=%s laddr=%s fd=%d name=", (unsigned long long)cl->id, cl->addr,
+               laddr, cl->fd);
     if (cl->name != NULL) resp_buf_append(b, cl->name, strlen(cl->name));
     mr_buf_printf(b,
-               " age=%lld idle=%lld flags=%s db=%d sub=%zu psub=%zu ssub=%zu multi=-1 qbuf=%zu "
-               "qbuf-free=%zu argv-mem=%zu multi-mem=0 rbs=%zu rbp=%zu obl=%zu oll=0 omem=%zu "
+               " age=%lld idle=%lld flags=%s db=%d sub=%zu psub=%zu ssub=%zu multi=%lld qbuf=%zu "
+               "qbuf-free=%zu argv-mem=%zu multi-mem=%zu rbs=%zu rbp=%zu obl=%zu oll=0 omem=%zu "
                "tot-mem=%zu events=%s cmd=%s user=default redir=-1 resp=%d\n",
                (long long)((srv->now_ms - cl->created_ms) / 1000),
                (long long)((srv->now_ms - cl->last_ms) / 1000), flags, cl->db, subs, psubs, ssubs,
-               cl->in_len, cl->in_cap - cl->in_len, cmd_mem, cl->out.cap, cl->out.len,
+               cl->txn.active ? (long long)cl->txn.count : -1LL, cl->in_len,
+               cl->in_cap - cl->in_len, cmd_mem, cl->txn.mem, cl->out.cap, cl->out.len,
                cl->out.len, cl->inflight, tot, pending > 0 ? "rw" : "r", cl->last_cmd,
                cl->proto);
 }
@@ -506,7 +519,27 @@ MR_PROC(mr_cmd_client_kill) {
     } else {
         mr_add_integer(c, killed);
     }
-    if (close_self) c->close = MR_CLOSE_AFTER_REPLY;
+    if (close_self) mr_conn_close_after_reply(c);
+}
+
+/* CLIENT REPLY ON|OFF|SKIP.  OFF and SKIP reply nothing (they are
+ * silenced at once); SKIP while OFF changes nothing; ON clears both and
+ * replies +OK.  SKIP takes effect when this command ends (see
+ * mr_command_dispatch), so inside EXEC it silences the command after the
+ * EXEC. */
+MR_PROC(mr_cmd_client_reply) {
+    (void)argc;
+    if (mr_arg_is(&argv[2], "on")) {
+        c->reply_off = 0;
+        c->reply_skip = 0;
+        mr_add_ok(c);
+    } else if (mr_arg_is(&argv[2], "off")) {
+        c->reply_off = 1;
+    } else if (mr_arg_is(&argv[2], "skip")) {
+        if (!c->reply_off) c->reply_skip_next = 1;
+    } else {
+        mr_add_error(c, MR_ERR_SYNTAX);
+    }
 }
 
 /* ---- POST and Host: ---- */

@@ -8,7 +8,9 @@
  * Each subscription is kept twice: in the server (channel -> subscribers,
  * for PUBLISH) and in the connection (for its count, UNSUBSCRIBE with no
  * arguments, and cleanup when it goes away).  Messages go out as pushes in
- * RESP3 and as arrays in RESP2, in each receiver's own protocol. */
+ * RESP3 and as arrays in RESP2, in each receiver's own protocol; they and
+ * the (un)subscribe confirmations are written with c->pushing set, so
+ * CLIENT REPLY OFF or SKIP does not drop them (as in Redis 7.0.15). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,14 +81,17 @@ static size_t reply_count(const mr_conn *c, int kind) {
     return dict_len(c->channels) + dict_len(c->patterns);
 }
 
-/* word: "subscribe", "unsubscribe", ...; name NULL gives a null. */
+/* word: "subscribe", "unsubscribe", ...; name NULL gives a null.  A
+ * push, as Redis 7.0.15 treats it: sent even under CLIENT REPLY OFF. */
 static void reply_subscription(mr_conn *c, int kind, const char *word, const char *name,
                                size_t len) {
+    c->pushing = 1;
     mr_add_push(c, 3);
     mr_add_bulk_cstr(c, word);
     if (name != NULL) mr_add_bulk(c, name, len);
     else mr_add_null(c);
     mr_add_integer(c, (long long)reply_count(c, kind));
+    c->pushing = 0;
 }
 
 /* Adds one subscription to the connection's set and the server's map.
@@ -192,10 +197,12 @@ static long long deliver(mr_dict *map, const char *word, const char *ch, size_t 
     mr_connset *s = e->v.ptr;
     for (size_t i = 0; i < s->len; i++) {
         mr_conn *r = s->items[i];
+        r->pushing = 1;
         mr_add_push(r, 3);
         mr_add_bulk_cstr(r, word);
         mr_add_bulk(r, ch, chlen);
         mr_add_bulk(r, msg, msglen);
+        r->pushing = 0;
         mr_conn_wake(r);
     }
     return (long long)s->len;
@@ -211,11 +218,13 @@ long long mr_pubsub_publish(mr_server *srv, const char *ch, size_t chlen, const 
         mr_connset *s = p->v.ptr;
         for (size_t i = 0; i < s->len; i++) {
             mr_conn *r = s->items[i];
+            r->pushing = 1;
             mr_add_push(r, 4);
             mr_add_bulk(r, "pmessage", 8);
             mr_add_bulk(r, p->key, p->klen);
             mr_add_bulk(r, ch, chlen);
             mr_add_bulk(r, msg, msglen);
+            r->pushing = 0;
             mr_conn_wake(r);
             receivers++;
         }
@@ -257,7 +266,7 @@ static void list_channels(mr_conn *c, size_t argc, const resp_span *argv, mr_dic
 /* PUBSUB NUMSUB and SHARDNUMSUB: a flat array of name, count in both
  * protocols, as Redis 7.0 sends. */
 static void count_subscribers(mr_conn *c, size_t argc, const resp_span *argv, mr_dict *map) {
-    resp_write_aggregate(&c->out, 2, RESP_ARRAY, (argc - 2) * 2);
+    mr_add_array_resp2(c, (argc - 2) * 2);
     for (size_t i = 2; i < argc; i++) {
         mr_dict_entry *e = mr_dict_find(map, argv[i].ptr, argv[i].len);
         mr_add_bulk(c, argv[i].ptr, argv[i].len);

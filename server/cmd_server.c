@@ -1,5 +1,5 @@
-/* server/cmd_server.c - the server commands: COMMAND, CONFIG GET, INFO,
- * TIME, SHUTDOWN.
+/* server/cmd_server.c - the server commands: COMMAND, INFO, TIME,
+ * SHUTDOWN (CONFIG is in cmd_config.c).
  *
  * COMMAND INFO and COMMAND DOCS take the name, arity, first/last/step key,
  * summary, group and subcommands from the command table (commands.c), and
@@ -8,7 +8,7 @@
  * reports them (redis-cli builds its hints from the arguments), and
  * complexities and key-spec notes in this project's own words (and no
  * "history" entries).  Subcommands this server lacks (CLIENT PAUSE,
- * CONFIG SET, ...) are not listed under their parents.
+ * CONFIG RESETSTAT, ...) are not listed under their parents.
  *
  * INFO reports what this server can measure; see mr_cmd_info for the
  * fields it leaves out. */
@@ -119,6 +119,14 @@ static const cmd_meta metas[] = {
                     .flags = "optional"},
                    {.name = "yes/no", .type = "string", .token = "SKIPME",
                     .flags = "optional"})})})},
+    {.name = "client|reply", .flags = "noscript loading stale", .acl = "@slow @connection",
+     .tips = "", .since = "3.2.0", .complexity = "O(1)",
+     .args = ARGS(
+         {.name = "on_off_skip", .type = "oneof",
+          .args = ARGS(
+              {.name = "on", .type = "pure-token", .token = "ON"},
+              {.name = "off", .type = "pure-token", .token = "OFF"},
+              {.name = "skip", .type = "pure-token", .token = "SKIP"})})},
     {.name = "config|get", .flags = "admin noscript loading stale",
      .acl = "@admin @slow @dangerous", .tips = "", .since = "2.0.0",
      .complexity = "O(N), N = settings times patterns",
@@ -126,6 +134,15 @@ static const cmd_meta metas[] = {
          {.name = "parameter", .type = "block", .flags = "multiple",
           .args = ARGS(
               {.name = "parameter", .type = "string"})})},
+    {.name = "config|set", .flags = "admin noscript loading stale",
+     .acl = "@admin @slow @dangerous",
+     .tips = "request_policy:all_nodes response_policy:all_succeeded", .since = "2.0.0",
+     .complexity = "O(N), N = settings given",
+     .args = ARGS(
+         {.name = "parameter_value", .type = "block", .flags = "multiple",
+          .args = ARGS(
+              {.name = "parameter", .type = "string"},
+              {.name = "value", .type = "string"})})},
     {.name = "command|count", .flags = "loading stale", .acl = "@slow @connection", .tips = "",
      .since = "2.8.13", .complexity = "O(1)"},
     {.name = "command|docs", .flags = "loading stale", .acl = "@slow @connection",
@@ -202,10 +219,15 @@ static const cmd_meta metas[] = {
      .specs = SPECS({NULL, "RM delete", 1, -1, 1, 0}),
      .args = ARGS(
          {.name = "key", .type = "key", .key_spec = 0, .flags = "multiple"})},
+    {.name = "discard", .flags = "noscript loading stale fast allow_busy",
+     .acl = "@fast @transaction", .tips = "", .since = "2.0.0",
+     .complexity = "O(N), N = commands queued"},
     {.name = "echo", .flags = "loading stale fast", .acl = "@fast @connection", .tips = "",
      .since = "1.0.0", .complexity = "O(1)",
      .args = ARGS(
          {.name = "message", .type = "string"})},
+    {.name = "exec", .flags = "noscript loading stale skip_slowlog", .acl = "@slow @transaction",
+     .tips = "", .since = "1.2.0", .complexity = "The sum of the queued commands' costs."},
     {.name = "exists", .flags = "readonly fast", .acl = "@keyspace @read @fast",
      .tips = "request_policy:multi_shard response_policy:agg_sum", .since = "1.0.0",
      .complexity = "O(N), N = keys given",
@@ -348,6 +370,8 @@ static const cmd_meta metas[] = {
           .args = ARGS(
               {.name = "key", .type = "key", .key_spec = 0},
               {.name = "value", .type = "string"})})},
+    {.name = "multi", .flags = "noscript loading stale fast allow_busy",
+     .acl = "@fast @transaction", .tips = "", .since = "1.2.0", .complexity = "O(1)"},
     {.name = "persist", .flags = "write fast", .acl = "@keyspace @write @fast", .tips = "",
      .since = "2.2.0", .complexity = "O(1)",
      .specs = SPECS({NULL, "RW update", 1, 0, 1, 0}),
@@ -554,6 +578,14 @@ static const cmd_meta metas[] = {
      .complexity = "O(N+M), N = channels dropped, M = their subscribers",
      .args = ARGS(
          {.name = "channel", .type = "string", .flags = "optional multiple"})},
+    {.name = "unwatch", .flags = "noscript loading stale fast allow_busy",
+     .acl = "@fast @transaction", .tips = "", .since = "2.2.0", .complexity = "O(1)"},
+    {.name = "watch", .flags = "noscript loading stale fast allow_busy",
+     .acl = "@fast @transaction", .tips = "", .since = "2.2.0",
+     .complexity = "O(1) a key",
+     .specs = SPECS({NULL, "RO", 1, -1, 1, 0}),
+     .args = ARGS(
+         {.name = "key", .type = "key", .key_spec = 0, .flags = "multiple"})},
 };
 
 #define METAS_LEN (sizeof metas / sizeof metas[0])
@@ -596,7 +628,7 @@ static void add_word_set(mr_conn *c, const char *list, int status) {
     const char *w;
     size_t n;
     for (const char *p = list; (n = next_word(&p, &w)) > 0;) {
-        if (status) resp_write_simple_string(&c->out, w, n);
+        if (status) mr_add_status_len(c, w, n);
         else mr_add_bulk(c, w, n);
     }
 }
@@ -898,39 +930,6 @@ MR_PROC(mr_cmd_command_list) {
     mr_add_array(c, n);
     mr_add_raw(c, names.data, names.len);
     resp_buf_free(&names);
-}
-
-/* ---- CONFIG GET ---- */
-
-typedef struct config_pairs {
-    char **items; /* name, value, name, value, ... */
-    size_t n, cap;
-} config_pairs;
-
-/* Each setting once, even when several patterns match it: an exact name
- * keeps the spelling it was first asked with. */
-static void collect_setting(void *ud, const char *name, const char *value) {
-    config_pairs *p = ud;
-    for (size_t i = 0; i < p->n; i += 2)
-        if (strcasecmp(p->items[i], name) == 0) return;
-    if (p->n + 2 > p->cap) {
-        p->cap = p->cap != 0 ? p->cap * 2 : 16;
-        p->items = mr_xrealloc(p->items, p->cap * sizeof *p->items);
-    }
-    p->items[p->n++] = mr_xstrndup(name, strlen(name));
-    p->items[p->n++] = mr_xstrndup(value, strlen(value));
-}
-
-MR_PROC(mr_cmd_config_get) {
-    config_pairs p = {NULL, 0, 0};
-    for (size_t i = 2; i < argc; i++)
-        mr_config_get(&c->srv->cfg, argv[i].ptr, argv[i].len, collect_setting, &p);
-    mr_add_map(c, p.n / 2);
-    for (size_t i = 0; i < p.n; i++) {
-        mr_add_bulk_cstr(c, p.items[i]);
-        free(p.items[i]);
-    }
-    free(p.items);
 }
 
 /* ---- INFO ---- */

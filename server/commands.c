@@ -1,9 +1,11 @@
 /* server/commands.c - the command table and the checks every command
  * goes through, in the order Redis 7.0's processCommand makes them:
- * unknown command or subcommand, arity, authentication, then the RESP2
- * subscribed context. */
+ * unknown command or subcommand, arity, authentication, commands refused
+ * inside MULTI, then the RESP2 subscribed context; after them, a command
+ * is queued (between MULTI and EXEC) or run. */
 #define _POSIX_C_SOURCE 200809L
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -12,6 +14,8 @@
 
 #define NOAUTH MR_CMD_NOAUTH
 #define PUBSUB MR_CMD_PUBSUB_OK
+#define NOQUEUE MR_CMD_NOT_QUEUED
+#define NOMULTI MR_CMD_NO_MULTI
 
 /* name, arity, flags, proc, subcommands, first/last/step key, summary, group */
 static const mr_command client_subcommands[] = {
@@ -21,10 +25,12 @@ static const mr_command client_subcommands[] = {
     {"client|info", 2, 0, mr_cmd_client_info, NULL, 0, 0, 0, "One line describing this connection.", "connection"},
     {"client|list", -2, 0, mr_cmd_client_list, NULL, 0, 0, 0, "One line per open connection.", "connection"},
     {"client|kill", -3, 0, mr_cmd_client_kill, NULL, 0, 0, 0, "Closes the connections that match.", "connection"},
+    {"client|reply", 3, 0, mr_cmd_client_reply, NULL, 0, 0, 0, "Turns this connection's replies off, back on, or off for one command.", "connection"},
     {NULL, 0, 0, NULL, NULL, 0, 0, 0, NULL, NULL}};
 
 static const mr_command config_subcommands[] = {
     {"config|get", -3, 0, mr_cmd_config_get, NULL, 0, 0, 0, "Current values of the settings that match the patterns.", "server"},
+    {"config|set", -4, 0, mr_cmd_config_set, NULL, 0, 0, 0, "Changes settings while the server runs, all of them or none.", "server"},
     {NULL, 0, 0, NULL, NULL, 0, 0, 0, NULL, NULL}};
 
 static const mr_command command_subcommands[] = {
@@ -52,7 +58,9 @@ static const mr_command table[] = {
     {"decr", 2, 0, mr_cmd_decr, NULL, 1, 1, 1, "Subtracts one from an integer value (absent counts as 0).", "string"},
     {"decrby", 3, 0, mr_cmd_decrby, NULL, 1, 1, 1, "Subtracts an amount from an integer value (absent counts as 0).", "string"},
     {"del", -2, 0, mr_cmd_del, NULL, 1, -1, 1, "Removes keys; replies how many existed.", "generic"},
+    {"discard", 1, NOQUEUE, mr_cmd_discard, NULL, 0, 0, 0, "Drops the commands queued since MULTI and ends the transaction.", "transactions"},
     {"echo", 2, 0, mr_cmd_echo, NULL, 0, 0, 0, "Replies with its argument.", "connection"},
+    {"exec", 1, NOQUEUE, mr_cmd_exec, NULL, 0, 0, 0, "Runs the commands queued since MULTI, replying with all their replies.", "transactions"},
     {"exists", -2, 0, mr_cmd_exists, NULL, 1, -1, 1, "Counts how many of the keys exist (repeats count again).", "generic"},
     {"expire", -3, 0, mr_cmd_expire, NULL, 1, 1, 1, "Gives a key a time to live, in seconds.", "generic"},
     {"expireat", -3, 0, mr_cmd_expireat, NULL, 1, 1, 1, "Gives a key an expiry moment, in Unix seconds.", "generic"},
@@ -73,6 +81,7 @@ static const mr_command table[] = {
     {"mget", -2, 0, mr_cmd_mget, NULL, 1, -1, 1, "The values of several keys at once.", "string"},
     {"mset", -3, 0, mr_cmd_mset, NULL, 1, -1, 2, "Sets several keys at once.", "string"},
     {"msetnx", -3, 0, mr_cmd_msetnx, NULL, 1, -1, 2, "Sets several keys at once, only if none of them exists.", "string"},
+    {"multi", 1, NOQUEUE, mr_cmd_multi, NULL, 0, 0, 0, "Starts a transaction: later commands are queued until EXEC.", "transactions"},
     {"persist", 2, 0, mr_cmd_persist, NULL, 1, 1, 1, "Drops a key's expiry.", "generic"},
     {"pexpire", -3, 0, mr_cmd_pexpire, NULL, 1, 1, 1, "Gives a key a time to live, in milliseconds.", "generic"},
     {"pexpireat", -3, 0, mr_cmd_pexpireat, NULL, 1, 1, 1, "Gives a key an expiry moment, in Unix milliseconds.", "generic"},
@@ -85,18 +94,18 @@ static const mr_command table[] = {
     {"publish", 3, 0, mr_cmd_publish, NULL, 0, 0, 0, "Sends a message to a channel's subscribers.", "pubsub"},
     {"pubsub", -2, 0, NULL, pubsub_subcommands, 0, 0, 0, "Commands about channels and subscribers.", "pubsub"},
     {"punsubscribe", -1, PUBSUB, mr_cmd_punsubscribe, NULL, 0, 0, 0, "Stops receiving messages for patterns.", "pubsub"},
-    {"quit", -1, NOAUTH | PUBSUB, mr_cmd_quit, NULL, 0, 0, 0, "Replies OK and closes the connection.", "connection"},
+    {"quit", -1, NOAUTH | PUBSUB | NOQUEUE, mr_cmd_quit, NULL, 0, 0, 0, "Replies OK and closes the connection.", "connection"},
     {"randomkey", 1, 0, mr_cmd_randomkey, NULL, 0, 0, 0, "Some key of the selected database.", "generic"},
     {"rename", 3, 0, mr_cmd_rename, NULL, 1, 2, 1, "Gives a key a new name, replacing any key there.", "generic"},
     {"renamenx", 3, 0, mr_cmd_renamenx, NULL, 1, 2, 1, "Gives a key a new name, if that name is free.", "generic"},
-    {"reset", 1, NOAUTH | PUBSUB, mr_cmd_reset, NULL, 0, 0, 0, "Returns the connection to its initial state.", "connection"},
+    {"reset", 1, NOAUTH | PUBSUB | NOQUEUE, mr_cmd_reset, NULL, 0, 0, 0, "Returns the connection to its initial state.", "connection"},
     {"scan", -2, 0, mr_cmd_scan, NULL, 0, 0, 0, "Walks the key space a few keys at a time.", "generic"},
     {"select", 2, 0, mr_cmd_select, NULL, 0, 0, 0, "Switches the connection to another database.", "connection"},
     {"set", -3, 0, mr_cmd_set, NULL, 1, 1, 1, "Sets a key's string value, with options for expiry and conditions.", "string"},
     {"setex", 4, 0, mr_cmd_setex, NULL, 1, 1, 1, "Sets a value with a time to live in seconds.", "string"},
     {"setnx", 3, 0, mr_cmd_setnx, NULL, 1, 1, 1, "Sets a value only if the key does not exist.", "string"},
     {"setrange", 4, 0, mr_cmd_setrange, NULL, 1, 1, 1, "Overwrites part of a string value from a byte offset.", "string"},
-    {"shutdown", -1, 0, mr_cmd_shutdown, NULL, 0, 0, 0, "Stops the server.", "server"},
+    {"shutdown", -1, NOMULTI, mr_cmd_shutdown, NULL, 0, 0, 0, "Stops the server.", "server"},
     {"spublish", 3, 0, mr_cmd_spublish, NULL, 1, 1, 1, "Sends a message to a shard channel's subscribers.", "pubsub"},
     {"ssubscribe", -2, PUBSUB, mr_cmd_ssubscribe, NULL, 1, -1, 1, "Receives messages sent to shard channels.", "pubsub"},
     {"strlen", 2, 0, mr_cmd_strlen, NULL, 1, 1, 1, "Length in bytes of a string value.", "string"},
@@ -107,6 +116,8 @@ static const mr_command table[] = {
     {"type", 2, 0, mr_cmd_type, NULL, 1, 1, 1, "The type of a key's value.", "generic"},
     {"unlink", -2, 0, mr_cmd_unlink, NULL, 1, -1, 1, "Removes keys like DEL; replies how many existed.", "generic"},
     {"unsubscribe", -1, PUBSUB, mr_cmd_unsubscribe, NULL, 0, 0, 0, "Stops receiving messages for channels.", "pubsub"},
+    {"unwatch", 1, 0, mr_cmd_unwatch, NULL, 0, 0, 0, "Forgets every key this connection watches.", "transactions"},
+    {"watch", -2, NOQUEUE, mr_cmd_watch, NULL, 1, -1, 1, "Makes the next EXEC fail if any of the keys is written first.", "transactions"},
 };
 
 #define TABLE_LEN (sizeof table / sizeof table[0])
@@ -144,10 +155,34 @@ static const mr_command *subcommand_lookup(const mr_command *parent, const resp_
     return NULL;
 }
 
+/* A refused command: its error, and between MULTI and EXEC the
+ * transaction is marked so that EXEC aborts.  EXEC itself aborts at once
+ * (Redis's rejectCommand).  `text` is the whole error line. */
+static void reject(mr_conn *c, const mr_command *cmd, const char *text) {
+    mr_multi_flag(c);
+    if (cmd != NULL && cmd->proc == mr_cmd_exec) mr_multi_abort(c, text);
+    else mr_add_error(c, text);
+}
+
+static void rejectf(mr_conn *c, const mr_command *cmd, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+static void rejectf(mr_conn *c, const mr_command *cmd, const char *fmt, ...) {
+    char text[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    reject(c, cmd, text);
+}
+
 /* "unknown command 'x', with args beginning with: 'a' 'b' ": each part is
  * a C string in Redis (cut at NUL), the name at 128 bytes, and arguments
  * are added while the list is shorter than 128 bytes. */
-static void reply_unknown_command(mr_conn *c, size_t argc, const resp_span *argv) {
+static void reject_unknown_command(mr_conn *c, size_t argc, const resp_span *argv) {
     char args[512];
     size_t used = 0;
     for (size_t i = 1; i < argc && used < 128; i++) {
@@ -159,53 +194,96 @@ static void reply_unknown_command(mr_conn *c, size_t argc, const resp_span *argv
     }
     args[used] = '\0';
     size_t nlen = cstr_len(argv[0].ptr, argv[0].len);
-    mr_add_errorf(c, "ERR unknown command '%.*s', with args beginning with: %s",
-                  (int)(nlen < 128 ? nlen : 128), argv[0].ptr, args);
+    rejectf(c, NULL, "ERR unknown command '%.*s', with args beginning with: %s",
+            (int)(nlen < 128 ? nlen : 128), argv[0].ptr, args);
 }
 
-static void reply_unknown_subcommand(mr_conn *c, const resp_span *parent, const resp_span *sub) {
+static void reject_unknown_subcommand(mr_conn *c, const resp_span *parent, const resp_span *sub) {
     char upper[64];
     size_t n = cstr_len(parent->ptr, parent->len);
     if (n >= sizeof upper) n = sizeof upper - 1;
     for (size_t i = 0; i < n; i++) upper[i] = (char)toupper((unsigned char)parent->ptr[i]);
     upper[n] = '\0';
     size_t slen = cstr_len(sub->ptr, sub->len);
-    mr_add_errorf(c, "ERR unknown subcommand '%.*s'. Try %s HELP.",
-                  (int)(slen < 128 ? slen : 128), sub->ptr, upper);
+    rejectf(c, NULL, "ERR unknown subcommand '%.*s'. Try %s HELP.",
+            (int)(slen < 128 ? slen : 128), sub->ptr, upper);
 }
 
-void mr_command_dispatch(mr_conn *c, size_t argc, const resp_span *argv) {
-    mr_server *srv = c->srv;
+/* CLIENT LIST's cmd= names the last command looked up, even one then
+ * refused; NULL when the name was unknown. */
+static void set_last_cmd(mr_conn *c, const mr_command *cmd) {
+    snprintf(c->last_cmd, sizeof c->last_cmd, "%s", cmd != NULL ? cmd->name : "NULL");
+}
+
+/* The command (or subcommand) named by argv, or NULL after replying the
+ * error for an unknown one. */
+static const mr_command *resolve(mr_conn *c, size_t argc, const resp_span *argv) {
     const mr_command *cmd = mr_command_lookup(argv[0].ptr, argv[0].len);
     if (cmd == NULL) {
-        reply_unknown_command(c, argc, argv);
-        return;
+        set_last_cmd(c, NULL);
+        reject_unknown_command(c, argc, argv);
+        return NULL;
     }
     if (cmd->subcommands != NULL && argc >= 2) {
         const mr_command *sub = subcommand_lookup(cmd, &argv[1]);
         if (sub == NULL) {
-            reply_unknown_subcommand(c, &argv[0], &argv[1]);
-            return;
+            set_last_cmd(c, NULL);
+            reject_unknown_subcommand(c, &argv[0], &argv[1]);
+            return NULL;
         }
         cmd = sub;
     }
+    set_last_cmd(c, cmd);
+    return cmd;
+}
+
+/* Redis's checks after the lookup; returns 0 after replying a refusal. */
+static int allowed(mr_conn *c, const mr_command *cmd, size_t argc) {
     if ((cmd->arity > 0 && (size_t)cmd->arity != argc) ||
         (cmd->arity < 0 && argc < (size_t)-cmd->arity)) {
-        mr_add_errorf(c, "ERR wrong number of arguments for '%s' command", cmd->name);
-        return;
+        rejectf(c, cmd, "ERR wrong number of arguments for '%s' command", cmd->name);
+        return 0;
     }
-    if (!c->authenticated && !(cmd->flags & MR_CMD_NOAUTH)) {
-        mr_add_error(c, "NOAUTH Authentication required.");
-        return;
+    if (mr_conn_auth_required(c) && !(cmd->flags & MR_CMD_NOAUTH)) {
+        reject(c, cmd, "NOAUTH Authentication required.");
+        return 0;
+    }
+    if (c->txn.active && (cmd->flags & MR_CMD_NO_MULTI)) {
+        reject(c, cmd, "ERR Command not allowed inside a transaction");
+        return 0;
     }
     if (c->proto == 2 && mr_conn_subscriptions(c) > 0 && !(cmd->flags & MR_CMD_PUBSUB_OK)) {
-        mr_add_errorf(c,
-                      "ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / "
-                      "QUIT / RESET are allowed in this context",
-                      cmd->name);
+        rejectf(c, cmd,
+                "ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / "
+                "QUIT / RESET are allowed in this context",
+                cmd->name);
+        return 0;
+    }
+    return 1;
+}
+
+static void run(mr_conn *c, size_t argc, const resp_span *argv) {
+    const mr_command *cmd = resolve(c, argc, argv);
+    if (cmd == NULL) return;
+    /* An HTTP request is dropped before anything else, even in MULTI. */
+    if (cmd->proc == mr_cmd_security_warning) {
+        cmd->proc(c, argc, argv);
         return;
     }
-    srv->stats.commands_processed++;
-    snprintf(c->last_cmd, sizeof c->last_cmd, "%s", cmd->name);
+    if (!allowed(c, cmd, argc)) return;
+    if (c->txn.active && !(cmd->flags & MR_CMD_NOT_QUEUED)) {
+        mr_multi_queue(c, cmd, argc, argv);
+        mr_add_status(c, "QUEUED");
+        return;
+    }
+    c->srv->stats.commands_processed++;
     cmd->proc(c, argc, argv);
+}
+
+void mr_command_dispatch(mr_conn *c, size_t argc, const resp_span *argv) {
+    run(c, argc, argv);
+    /* Every command, refused or not, ends here: CLIENT REPLY SKIP applies
+     * to the command after the one that asked for it. */
+    c->reply_skip = c->reply_skip_next;
+    c->reply_skip_next = 0;
 }

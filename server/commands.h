@@ -79,6 +79,7 @@ MR_PROC(mr_cmd_client_getname);
 MR_PROC(mr_cmd_client_info);
 MR_PROC(mr_cmd_client_list);
 MR_PROC(mr_cmd_client_kill);
+MR_PROC(mr_cmd_client_reply);
 MR_PROC(mr_cmd_security_warning);
 
 /* cmd_server.c */
@@ -87,9 +88,19 @@ MR_PROC(mr_cmd_command_count);
 MR_PROC(mr_cmd_command_docs);
 MR_PROC(mr_cmd_command_info);
 MR_PROC(mr_cmd_command_list);
-MR_PROC(mr_cmd_config_get);
 MR_PROC(mr_cmd_info);
 MR_PROC(mr_cmd_time);
 MR_PROC(mr_cmd_shutdown);
+
+/* cmd_config.c */
+MR_PROC(mr_cmd_config_get);
+MR_PROC(mr_cmd_config_set);
+
+/* cmd_multi.c */
+MR_PROC(mr_cmd_multi);
+MR_PROC(mr_cmd_exec);
+MR_PROC(mr_cmd_discard);
+MR_PROC(mr_cmd_watch);
+MR_PROC(mr_cmd_unwatch);
 
 #endif /* MR_COMMANDS_H */

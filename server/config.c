@@ -363,6 +363,16 @@ static int find_setting(const char *name) {
     return -1;
 }
 
+const char *mr_config_name(const char *name) {
+    int id = find_setting(name);
+    return id >= 0 ? settings[id] : NULL;
+}
+
+/* databases sizes the keyspace at start. */
+int mr_config_immutable(const char *name) {
+    return find_setting(name) == S_DATABASES;
+}
+
 int mr_config_set(mr_config *c, const char *name, const char *value, char *err, size_t errlen) {
     long long v = 0;
     int b;

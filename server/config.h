@@ -36,6 +36,13 @@ void mr_config_defaults(mr_config *c);
  * a message in err (for the command line and for errors). */
 int mr_config_set(mr_config *c, const char *name, const char *value, char *err, size_t errlen);
 
+/* The setting's own spelling for a name given in any case ("MaxClients"
+ * -> "maxclients"), or NULL when there is no such setting.  The pointer is
+ * the same for every spelling of a setting. */
+const char *mr_config_name(const char *name);
+/* Settings fixed once the server runs (CONFIG SET refuses them). */
+int mr_config_immutable(const char *name);
+
 /* Parses `--name value` pairs (as redis-server accepts them).  --help and
  * --version are handled by the caller.  Returns 0 or -1 with err. */
 int mr_config_parse_args(mr_config *c, int argc, char **argv, char *err, size_t errlen);

@@ -69,6 +69,7 @@ mr_server *mr_server_create(const mr_config *cfg, const mr_host *host) {
     for (int i = 0; i < srv->cfg.databases; i++) {
         srv->dbs[i].keys = mr_dict_create(free);
         srv->dbs[i].expires = mr_dict_create(NULL);
+        srv->dbs[i].watched = mr_dict_create(mr_watchers_free);
     }
     srv->channels = mr_dict_create(free_connset);
     srv->patterns = mr_dict_create(free_connset);
@@ -83,6 +84,7 @@ void mr_server_free(mr_server *srv) {
     for (int i = 0; i < srv->cfg.databases; i++) {
         mr_dict_free(srv->dbs[i].keys);
         mr_dict_free(srv->dbs[i].expires);
+        mr_dict_free(srv->dbs[i].watched);
     }
     free(srv->dbs);
     mr_dict_free(srv->channels);
@@ -117,6 +119,43 @@ void mr_conn_kill(mr_conn *c) {
     mr_conn_wake(c);
 }
 
+int mr_conn_silenced(const mr_conn *c) {
+    return (c->reply_off || c->reply_skip) && !c->pushing;
+}
+
+/* Redis closes a client that asked for it (QUIT, a protocol error) when it
+ * has written its replies.  One whose replies are silenced (CLIENT REPLY)
+ * and that has nothing left to write is never scheduled for a write, so
+ * it stays open, reading nothing, until a push gives it something to
+ * write, or it times out: quiet_close. */
+void mr_conn_close_after_reply(mr_conn *c) {
+    if (c->close != MR_KEEP) return;
+    c->close = MR_CLOSE_AFTER_REPLY;
+    if (mr_conn_silenced(c) && c->out.len == 0 && c->inflight == 0) c->quiet_close = 1;
+}
+
+int mr_conn_auth_required(const mr_conn *c) {
+    return c->srv->cfg.requirepass[0] != '\0' && !c->authenticated;
+}
+
+void mr_server_parser_settings_changed(mr_server *srv) {
+    srv->parser_gen++;
+}
+
+static void parser_setup(mr_conn *c) {
+    resp_request_options popts = {.max_bulk_len = c->srv->cfg.proto_max_bulk_len,
+                                  .require_auth = mr_conn_auth_required(c)};
+    resp_request_init(&c->parser, &popts);
+    c->parser_gen = c->srv->parser_gen;
+}
+
+/* Between two commands only: any partial command is still in c->in and
+ * is parsed again from its start. */
+static void parser_reload(mr_conn *c) {
+    resp_request_free(&c->parser);
+    parser_setup(c);
+}
+
 /* Redis closes a client whose pending output passes the hard limit, or
  * stays over the soft limit for soft_seconds; subscribers have their own
  * class.  Nobody else waits for a slow client. */
@@ -127,7 +166,7 @@ void mr_conn_kill(mr_conn *c) {
 
 static void check_output_limits(mr_conn *c) {
     if (c->close == MR_CLOSE_NOW) return;
-    if (!c->authenticated && !c->ever_authenticated &&
+    if (mr_conn_auth_required(c) && !c->ever_authenticated &&
         c->out.len + c->inflight > UNAUTH_OUTPUT_MAX) {
         mr_log(c->srv, MR_LOG_WARNING,
                "Client id=%llu addr=%s closed: unauthenticated client over its output limit",
@@ -169,6 +208,7 @@ int mr_conn_take_output(mr_conn *c, char **data, size_t *len) {
     }
     *data = c->out.data;
     *len = c->out.len;
+    c->quiet_close = 0; /* something to write: closes once it is written */
     c->inflight += c->out.len;
     c->srv->stats.net_output_bytes += c->out.len;
     resp_buf_init(&c->out, NULL);
@@ -181,11 +221,16 @@ void mr_conn_written(mr_conn *c, size_t n) {
 }
 
 int mr_conn_should_close(const mr_conn *c) {
+    if (c->quiet_close && c->out.len == 0 && c->inflight == 0) return MR_KEEP;
     return c->close;
 }
 
 void *mr_conn_host_data(const mr_conn *c) {
     return c->host_ud;
+}
+
+int mr_conn_replies_unframed(const mr_conn *c) {
+    return c->replies_unframed;
 }
 
 uint64_t mr_conn_id(const mr_conn *c) {
@@ -194,19 +239,22 @@ uint64_t mr_conn_id(const mr_conn *c) {
 
 /* ---- connections ---- */
 
-mr_conn *mr_conn_create(mr_server *srv, const char *addr, int loopback, void *host_ud) {
+mr_conn *mr_conn_create(mr_server *srv, const mr_peer *peer, void *host_ud) {
     mr_conn *c = mr_xmalloc(sizeof *c);
     memset(c, 0, sizeof *c);
     c->srv = srv;
     c->id = srv->next_id++;
-    snprintf(c->addr, sizeof c->addr, "%s", addr != NULL ? addr : "?");
+    snprintf(c->addr, sizeof c->addr, "%s", peer->addr != NULL ? peer->addr : "?");
+    snprintf(c->laddr, sizeof c->laddr, "%s", peer->laddr != NULL ? peer->laddr : "");
+    c->fd = peer->fd;
+    int loopback = peer->loopback;
     c->host_ud = host_ud;
-    resp_request_options popts = {.max_bulk_len = srv->cfg.proto_max_bulk_len,
-                                  .require_auth = srv->cfg.requirepass[0] != '\0'};
-    resp_request_init(&c->parser, &popts);
+    /* Without a password a client counts as authenticated for good, even
+     * if one is set later (as the default user's nopass works in Redis). */
+    c->authenticated = srv->cfg.requirepass[0] == '\0';
+    parser_setup(c);
     resp_buf_init(&c->out, NULL);
     c->proto = 2;
-    c->authenticated = srv->cfg.requirepass[0] == '\0';
     c->created_ms = c->last_ms = srv->now_ms;
     snprintf(c->last_cmd, sizeof c->last_cmd, "NULL");
     c->next = srv->clients;
@@ -245,6 +293,7 @@ mr_conn *mr_conn_create(mr_server *srv, const char *addr, int loopback, void *ho
 
 void mr_conn_destroy(mr_conn *c) {
     mr_server *srv = c->srv;
+    mr_multi_discard(c);
     mr_pubsub_drop(c, 0);
     mr_dict_free(c->channels);
     mr_dict_free(c->patterns);
@@ -280,6 +329,7 @@ void mr_conn_feed(mr_conn *c, const char *data, size_t len) {
 
     size_t pos = 0;
     while (c->close == MR_KEEP) {
+        if (c->parser_gen != srv->parser_gen) parser_reload(c);
         size_t used;
         resp_command cmd;
         resp_request_status st =
@@ -296,7 +346,7 @@ void mr_conn_feed(mr_conn *c, const char *data, size_t len) {
             mr_log(srv, MR_LOG_VERBOSE, "Protocol error (%s) from client: id=%llu addr=%s",
                    resp_strerror(resp_request_error(&c->parser)), (unsigned long long)c->id,
                    c->addr);
-            c->close = MR_CLOSE_AFTER_REPLY;
+            mr_conn_close_after_reply(c);
         }
         break;
     }
@@ -319,7 +369,9 @@ void mr_server_cron(mr_server *srv) {
     mr_db_active_expire(srv);
     for (mr_conn *c = srv->clients, *next; c != NULL; c = next) {
         next = c->next;
-        if (c->close != MR_KEEP) continue;
+        /* A quietly closing client (mr_conn_close_after_reply) may still
+         * time out. */
+        if (mr_conn_should_close(c) != MR_KEEP) continue;
         /* Idle clients are closed silently; subscribers never time out. */
         if (srv->cfg.timeout > 0 && mr_conn_subscriptions(c) == 0 &&
             srv->now_ms - c->last_ms > (int64_t)srv->cfg.timeout * 1000) {
@@ -328,6 +380,7 @@ void mr_server_cron(mr_server *srv) {
             continue;
         }
         if (c->soft_limit_since != 0) check_output_limits(c);
-        if (c->close != MR_KEEP && srv->host.wake != NULL) srv->host.wake(c, srv->host.ud);
+        if (mr_conn_should_close(c) != MR_KEEP && srv->host.wake != NULL)
+            srv->host.wake(c, srv->host.ud);
     }
 }

@@ -30,6 +30,15 @@ typedef struct mr_host {
                          void *host_ud);
     /* A log line at a level (the host decides where it goes). */
     void (*log)(mr_loglevel level, const char *msg, void *host_ud);
+    /* CONFIG SET port or bind: listen on exactly these addresses instead
+     * (cfg->bind's syntax) at that port.  Returns 0, or -1 when one cannot
+     * be bound, with the old listeners kept.  NULL: the change is only
+     * recorded. */
+    int (*relisten)(int port, const char *bind, void *host_ud);
+    /* CONFIG SET maxclients: makes room (file descriptors) for `want`
+     * clients and returns how many the system allows (want when it all
+     * fits).  NULL: any number fits. */
+    long (*reserve_clients)(long want, void *host_ud);
     void *ud;
 } mr_host;
 
@@ -47,11 +56,18 @@ void mr_server_cron(mr_server *srv);
 /* Number of connections open. */
 size_t mr_server_clients(const mr_server *srv);
 
-/* A new connection from `addr` ("127.0.0.1:5000").  `loopback` tells
- * protected mode whether the peer is local.  When the client may not stay
- * (max clients, protected mode), the connection is created with the error
- * Redis sends already queued and mr_conn_should_close() set. */
-mr_conn *mr_conn_create(mr_server *srv, const char *addr, int loopback, void *host_ud);
+/* What the host knows about a new connection's socket. */
+typedef struct mr_peer {
+    const char *addr;  /* the client's address, "127.0.0.1:5000" ("[::1]:5000") */
+    const char *laddr; /* the local address it reached; NULL: guessed from bind/port */
+    int fd;            /* the socket (CLIENT LIST's fd=); -1 when there is none */
+    int loopback;      /* the peer is on the loopback interface (protected mode) */
+} mr_peer;
+
+/* A new connection.  When the client may not stay (max clients, protected
+ * mode), the connection is created with the error Redis sends already
+ * queued and mr_conn_should_close() set. */
+mr_conn *mr_conn_create(mr_server *srv, const mr_peer *peer, void *host_ud);
 /* Bytes read from the peer.  Commands run at once; replies are queued. */
 void mr_conn_feed(mr_conn *c, const char *data, size_t len);
 /* Moves the queued output out: *data is malloc'd (the caller frees it),
@@ -64,6 +80,11 @@ void mr_conn_written(mr_conn *c, size_t n);
  * (QUIT, protocol error), or at once with nothing more written
  * (mr_conn_should_close returns 2: output limit, timeout, kill). */
 int mr_conn_should_close(const mr_conn *c);
+/* Non-zero once CLIENT REPLY ran inside EXEC.  Redis 7.0 then sends an
+ * EXEC array whose header counts the replies it went on to silence, and
+ * mini-redis-server does the same: from there on the output is not whole
+ * RESP replies, and a checker must stop reading it as such. */
+int mr_conn_replies_unframed(const mr_conn *c);
 /* The peer went away or the host closed it: frees the connection. */
 void mr_conn_destroy(mr_conn *c);
 void *mr_conn_host_data(const mr_conn *c);

@@ -1,4 +1,6 @@
-/* server/db.c - the keyspace: values, expiry (lazy and active), flush. */
+/* server/db.c - the keyspace: values, expiry (lazy and active), flush.
+ * Every change to a key, its removal by expiry included, is reported to
+ * WATCH (mr_watch_touch), as Redis's signalModifiedKey does. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +17,7 @@ static int expire_if_needed(mr_server *srv, mr_db *db, const char *key, size_t k
     mr_dict_delete(db->expires, key, klen);
     mr_dict_delete(db->keys, key, klen);
     srv->stats.expired_keys++;
+    mr_watch_touch(srv, (int)(db - srv->dbs), key, klen);
     return 1;
 }
 
@@ -32,13 +35,16 @@ void mr_db_set(mr_server *srv, int db, const char *key, size_t klen, mr_str *val
     if (!created) free(e->v.ptr);
     e->v.ptr = val;
     if (!keep_ttl) mr_dict_delete(d->expires, key, klen);
+    mr_watch_touch(srv, db, key, klen);
 }
 
 int mr_db_delete(mr_server *srv, int db, const char *key, size_t klen) {
     mr_db *d = &srv->dbs[db];
     if (expire_if_needed(srv, d, key, klen)) return 0;
     mr_dict_delete(d->expires, key, klen);
-    return mr_dict_delete(d->keys, key, klen);
+    if (!mr_dict_delete(d->keys, key, klen)) return 0;
+    mr_watch_touch(srv, db, key, klen);
+    return 1;
 }
 
 int64_t mr_db_get_expire(mr_server *srv, int db, const char *key, size_t klen) {
@@ -50,10 +56,13 @@ void mr_db_set_expire(mr_server *srv, int db, const char *key, size_t klen, int6
     int created;
     mr_dict_entry *e = mr_dict_upsert(srv->dbs[db].expires, key, klen, &created);
     e->v.s64 = when_ms;
+    mr_watch_touch(srv, db, key, klen);
 }
 
 int mr_db_persist(mr_server *srv, int db, const char *key, size_t klen) {
-    return mr_dict_delete(srv->dbs[db].expires, key, klen);
+    if (!mr_dict_delete(srv->dbs[db].expires, key, klen)) return 0;
+    mr_watch_touch(srv, db, key, klen);
+    return 1;
 }
 
 typedef struct flush_job {
@@ -75,6 +84,7 @@ static void flush_done(void *arg) {
 
 void mr_db_flush(mr_server *srv, int db, int async) {
     mr_db *d = &srv->dbs[db];
+    mr_watch_touch_db(srv, db);
     if (!async || srv->host.run_blocking == NULL) {
         mr_dict_clear(d->keys);
         mr_dict_clear(d->expires);

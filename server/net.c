@@ -9,13 +9,13 @@
  * subscriber while the publisher's command runs).  Waking only queues the
  * connection; the queue is serviced right after the call into the core
  * returns (after_core), so the host never re-enters the core from one of
- * its callbacks and a pipeline's replies go out in one write. */
+ * its callbacks and a pipeline's replies go out in one write.
+ *
+ * The listening sockets (at start and for CONFIG SET port/bind) and the
+ * open-file limit are in net_listen.c. */
 #define _POSIX_C_SOURCE 200809L
 
-#include "net.h"
-
 #include <arpa/inet.h>
-#include <netdb.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -23,7 +23,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -31,31 +30,10 @@
 #include <uv.h>
 
 #include "core.h"
+#include "net_private.h"
 
-#define READ_BUF_SIZE (16 * 1024)
-#define MAX_LISTENERS 16    /* as many as bind may list */
-#define LISTEN_BACKLOG 511  /* Redis's tcp-backlog */
-#define KEEPALIVE_SECS 300  /* Redis's tcp-keepalive */
+#define KEEPALIVE_SECS 300 /* Redis's tcp-keepalive */
 #define SHUTDOWN_GRACE_MS 1000
-
-typedef struct net_conn net_conn;
-
-typedef struct net_server {
-    uv_loop_t loop;
-    const mr_config *cfg;
-    mr_server *srv;
-    uv_tcp_t *listeners[MAX_LISTENERS];
-    int nlisteners;
-    uv_timer_t cron;
-    uint64_t cron_ms;
-    uv_timer_t grace; /* bounds the flush at shutdown */
-    uv_signal_t sigint, sigterm;
-    net_conn *conns;   /* every connection whose handle is not yet closed */
-    net_conn *pending; /* woken by the core, to service after it returns */
-    int shutdown_requested;
-    int shutting_down;
-    char rbuf[READ_BUF_SIZE];
-} net_server;
 
 struct net_conn {
     uv_tcp_t tcp; /* tcp.data points back here */
@@ -118,13 +96,11 @@ void mr_net_log(mr_loglevel min, mr_loglevel level, const char *fmt, ...) {
     fflush(stderr);
 }
 
-static mr_loglevel current_loglevel(const net_server *ns) {
+mr_loglevel net_loglevel(const net_server *ns) {
     return ns->srv != NULL ? mr_server_config(ns->srv)->loglevel : ns->cfg->loglevel;
 }
 
-#define LOG(ns, level, ...) mr_net_log(current_loglevel(ns), (level), __VA_ARGS__)
-
-static void *xcalloc(size_t n, size_t size) {
+void *net_xcalloc(size_t n, size_t size) {
     void *p = calloc(n, size);
     if (p == NULL) {
         /* As Redis does: running out of memory is fatal. */
@@ -298,21 +274,19 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf) {
     after_core(ns);
 }
 
-/* "ip:port" as Redis prints client addresses ("[::1]:5000" for IPv6);
- * returns whether the peer is on the loopback interface. */
-static int peer_address(uv_tcp_t *tcp, char *out, size_t cap) {
-    struct sockaddr_storage ss;
-    int len = (int)sizeof ss;
+/* "ip:port" as Redis prints addresses ("[::1]:5000" for IPv6), "?:0"
+ * when the address is unknown; returns whether it is a loopback one. */
+static int format_address(const struct sockaddr_storage *ss, int known, char *out, size_t cap) {
     char ip[INET6_ADDRSTRLEN] = "?";
     int port = 0, loopback = 0;
-    if (uv_tcp_getpeername(tcp, (struct sockaddr *)&ss, &len) == 0) {
-        if (ss.ss_family == AF_INET) {
-            const struct sockaddr_in *a = (const struct sockaddr_in *)&ss;
+    if (known) {
+        if (ss->ss_family == AF_INET) {
+            const struct sockaddr_in *a = (const struct sockaddr_in *)ss;
             uv_ip4_name(a, ip, sizeof ip);
             port = ntohs(a->sin_port);
             loopback = (ntohl(a->sin_addr.s_addr) >> 24) == 127;
-        } else if (ss.ss_family == AF_INET6) {
-            const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)&ss;
+        } else if (ss->ss_family == AF_INET6) {
+            const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)ss;
             uv_ip6_name(a, ip, sizeof ip);
             port = ntohs(a->sin6_port);
             static const unsigned char v6_loopback[16] = {0, 0, 0, 0, 0, 0, 0, 0,
@@ -329,13 +303,29 @@ static int peer_address(uv_tcp_t *tcp, char *out, size_t cap) {
     return loopback;
 }
 
-static void on_connection(uv_stream_t *server, int status) {
+/* The client's address; returns whether it is on the loopback interface. */
+static int peer_address(uv_tcp_t *tcp, char *out, size_t cap) {
+    struct sockaddr_storage ss;
+    int len = (int)sizeof ss;
+    int known = uv_tcp_getpeername(tcp, (struct sockaddr *)&ss, &len) == 0;
+    return format_address(&ss, known, out, cap);
+}
+
+/* The address of this end of the connection (CLIENT LIST's laddr). */
+static void local_address(uv_tcp_t *tcp, char *out, size_t cap) {
+    struct sockaddr_storage ss;
+    int len = (int)sizeof ss;
+    int known = uv_tcp_getsockname(tcp, (struct sockaddr *)&ss, &len) == 0;
+    format_address(&ss, known, out, cap);
+}
+
+void net_on_connection(uv_stream_t *server, int status) {
     net_server *ns = server->data;
     if (status < 0) {
         LOG(ns, MR_LOG_WARNING, "Accepting client connection: %s", uv_strerror(status));
         return;
     }
-    net_conn *nc = xcalloc(1, sizeof *nc);
+    net_conn *nc = net_xcalloc(1, sizeof *nc);
     nc->ns = ns;
     uv_tcp_init(&ns->loop, &nc->tcp);
     nc->tcp.data = nc;
@@ -348,11 +338,15 @@ static void on_connection(uv_stream_t *server, int status) {
     }
     uv_tcp_nodelay(&nc->tcp, 1);
     uv_tcp_keepalive(&nc->tcp, 1, KEEPALIVE_SECS);
-    char addr[INET6_ADDRSTRLEN + 16];
-    int loopback = peer_address(&nc->tcp, addr, sizeof addr);
+    char addr[INET6_ADDRSTRLEN + 16], laddr[INET6_ADDRSTRLEN + 16];
+    mr_peer peer = {.addr = addr, .laddr = laddr, .fd = -1};
+    peer.loopback = peer_address(&nc->tcp, addr, sizeof addr);
+    local_address(&nc->tcp, laddr, sizeof laddr);
+    uv_os_fd_t fd;
+    if (uv_fileno((const uv_handle_t *)&nc->tcp, &fd) == 0) peer.fd = (int)fd;
     LOG(ns, MR_LOG_VERBOSE, "Accepted %s", addr);
     set_clock(ns);
-    nc->conn = mr_conn_create(ns->srv, addr, loopback, nc);
+    nc->conn = mr_conn_create(ns->srv, &peer, nc);
     if (uv_read_start((uv_stream_t *)&nc->tcp, on_alloc, on_read) != 0) {
         conn_close(nc);
     } else {
@@ -451,10 +445,6 @@ static void on_grace(uv_timer_t *t) {
     for (net_conn *nc = ns->conns; nc != NULL; nc = nc->next) conn_close(nc);
 }
 
-static void free_handle(uv_handle_t *h) {
-    free(h);
-}
-
 static void close_if_open(uv_handle_t *h) {
     if (!uv_is_closing(h)) uv_close(h, NULL);
 }
@@ -462,8 +452,7 @@ static void close_if_open(uv_handle_t *h) {
 static void start_shutdown(net_server *ns) {
     ns->shutting_down = 1;
     LOG(ns, MR_LOG_WARNING, "User requested shutdown...");
-    for (int i = 0; i < ns->nlisteners; i++) uv_close((uv_handle_t *)ns->listeners[i], free_handle);
-    ns->nlisteners = 0;
+    net_close_listeners(ns);
     close_if_open((uv_handle_t *)&ns->cron);
     close_if_open((uv_handle_t *)&ns->sigint);
     close_if_open((uv_handle_t *)&ns->sigterm);
@@ -475,98 +464,6 @@ static void start_shutdown(net_server *ns) {
     }
     uv_timer_start(&ns->grace, on_grace, SHUTDOWN_GRACE_MS, 0);
     maybe_finish(ns);
-}
-
-/* ---- listening ---- */
-
-/* Binds one address of the bind list.  Returns 0 when listening, 1 when an
- * optional address is unavailable, -1 (logged) on failure. */
-static int listen_on(net_server *ns, const char *word, int port) {
-    int optional = word[0] == '-';
-    const char *addr = word + optional;
-    const char *host = addr;
-    int family = strchr(addr, ':') != NULL ? AF_INET6 : AF_INET;
-    if (strcmp(addr, "*") == 0 || strcmp(addr, "::*") == 0) host = NULL;
-
-    char portstr[16];
-    snprintf(portstr, sizeof portstr, "%d", port);
-    struct addrinfo hints, *res = NULL;
-    memset(&hints, 0, sizeof hints);
-    hints.ai_family = family;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_PASSIVE;
-    int gai = getaddrinfo(host, portstr, &hints, &res);
-    if (gai != 0) {
-        if (optional) return 1;
-        LOG(ns, MR_LOG_WARNING, "Warning: Could not create server TCP listening socket %s:%d: %s",
-            addr, port, gai_strerror(gai));
-        return -1;
-    }
-    int rc = UV_EINVAL;
-    for (struct addrinfo *ai = res; ai != NULL; ai = ai->ai_next) {
-        uv_tcp_t *l = xcalloc(1, sizeof *l);
-        uv_tcp_init(&ns->loop, l);
-        l->data = ns;
-        /* As Redis: an IPv6 listener does not take IPv4 clients, so that
-         * "* ::*" can bind both. */
-        rc = uv_tcp_bind(l, ai->ai_addr, ai->ai_family == AF_INET6 ? UV_TCP_IPV6ONLY : 0);
-        if (rc == 0) rc = uv_listen((uv_stream_t *)l, LISTEN_BACKLOG, on_connection);
-        if (rc == 0) {
-            ns->listeners[ns->nlisteners++] = l;
-            break;
-        }
-        uv_close((uv_handle_t *)l, free_handle);
-        /* Only "no such address here" moves on to the next candidate. */
-        if (rc != UV_EAFNOSUPPORT && rc != UV_EADDRNOTAVAIL && rc != UV_EPROTONOSUPPORT) break;
-    }
-    freeaddrinfo(res);
-    if (rc == 0) return 0;
-    if (optional && (rc == UV_EAFNOSUPPORT || rc == UV_EADDRNOTAVAIL || rc == UV_EPROTONOSUPPORT ||
-                     rc == UV_ENOPROTOOPT))
-        return 1;
-    LOG(ns, MR_LOG_WARNING, "Warning: Could not create server TCP listening socket %s:%d: %s",
-        addr, port, uv_strerror(rc));
-    return -1;
-}
-
-static int listen_all(net_server *ns) {
-    const mr_config *cfg = ns->cfg;
-    char list[sizeof cfg->bind];
-    snprintf(list, sizeof list, "%s", cfg->bind);
-    int failed = 0;
-    if (cfg->port != 0) {
-        char *save = NULL;
-        for (char *w = strtok_r(list, " \t", &save); w != NULL && !failed;
-             w = strtok_r(NULL, " \t", &save)) {
-            if (ns->nlisteners == MAX_LISTENERS) break;
-            if (listen_on(ns, w, cfg->port) < 0) failed = 1;
-        }
-    }
-    if (failed) {
-        LOG(ns, MR_LOG_WARNING, "Failed listening on port %d (TCP), aborting.", cfg->port);
-        return -1;
-    }
-    if (ns->nlisteners == 0) {
-        LOG(ns, MR_LOG_WARNING, "Configured to not listen anywhere, exiting.");
-        return -1;
-    }
-    return 0;
-}
-
-/* Redis raises the open-file limit to fit maxclients; so does this. */
-static void raise_fd_limit(net_server *ns) {
-    struct rlimit rl;
-    if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return;
-    rlim_t want = (rlim_t)ns->cfg->maxclients + 32;
-    if (rl.rlim_cur >= want) return;
-    rlim_t old = rl.rlim_cur;
-    rl.rlim_cur = rl.rlim_max != RLIM_INFINITY && want > rl.rlim_max ? rl.rlim_max : want;
-    if (setrlimit(RLIMIT_NOFILE, &rl) != 0) rl.rlim_cur = old;
-    if (rl.rlim_cur < want)
-        LOG(ns, MR_LOG_WARNING,
-            "You requested maxclients of %ld requiring at least %llu max file descriptors, "
-            "but the open-file limit is %llu.",
-            ns->cfg->maxclients, (unsigned long long)want, (unsigned long long)rl.rlim_cur);
 }
 
 static void close_stray(uv_handle_t *h, void *arg) {
@@ -582,7 +479,7 @@ int mr_net_run(const mr_config *cfg) {
     sigemptyset(&sa.sa_mask);
     sigaction(SIGPIPE, &sa, NULL);
 
-    net_server *ns = xcalloc(1, sizeof *ns);
+    net_server *ns = net_xcalloc(1, sizeof *ns);
     ns->cfg = cfg;
     int rc = uv_loop_init(&ns->loop);
     if (rc != 0) {
@@ -591,16 +488,18 @@ int mr_net_run(const mr_config *cfg) {
         return 1;
     }
     LOG(ns, MR_LOG_NOTICE, "Running mode=standalone, port=%d.", cfg->port);
-    raise_fd_limit(ns);
+    net_raise_fd_limit(ns);
 
     int status = 0;
-    if (listen_all(ns) != 0) {
+    if (net_listen_all(ns) != 0) {
         status = 1;
     } else {
         mr_host host = {.wake = host_wake,
                         .shutdown = host_shutdown,
                         .run_blocking = host_run_blocking,
                         .log = host_log,
+                        .relisten = net_relisten,
+                        .reserve_clients = net_reserve_clients,
                         .ud = ns};
         ns->srv = mr_server_create(cfg, &host);
         if (ns->srv == NULL) {
@@ -609,9 +508,7 @@ int mr_net_run(const mr_config *cfg) {
         }
     }
     if (status != 0) {
-        for (int i = 0; i < ns->nlisteners; i++)
-            uv_close((uv_handle_t *)ns->listeners[i], free_handle);
-        ns->nlisteners = 0;
+        net_close_listeners(ns);
         uv_run(&ns->loop, UV_RUN_DEFAULT);
         uv_loop_close(&ns->loop);
         free(ns);

@@ -22,6 +22,7 @@ typedef struct mr_str {
 typedef struct mr_db {
     mr_dict *keys;    /* key -> mr_str * */
     mr_dict *expires; /* key -> v.s64: absolute expiry time in ms */
+    mr_dict *watched; /* key -> mr_watchers *: the connections WATCHing it */
 } mr_db;
 
 typedef struct mr_stats {
@@ -52,6 +53,7 @@ struct mr_server {
     uint64_t rng;
     int expire_db;      /* where the active expiry cycle resumes */
     int pending_frees;  /* FLUSHALL ASYNC jobs still running */
+    uint64_t parser_gen; /* bumped when the request parser's settings change */
 };
 
 /* A small set of connections (subscribers of one channel or pattern), in
@@ -63,11 +65,50 @@ typedef struct mr_connset {
 
 enum { MR_KEEP = 0, MR_CLOSE_AFTER_REPLY = 1, MR_CLOSE_NOW = 2 };
 
+struct mr_command;
+
+/* One command queued between MULTI and EXEC, its arguments copied (the
+ * query buffer they were parsed from is reused). */
+typedef struct mr_queued {
+    const struct mr_command *cmd;
+    size_t argc;
+    resp_span *argv; /* points into the same allocation */
+} mr_queued;
+
+/* One key a connection WATCHes, listed both in the connection and in its
+ * database's `watched` (mr_watchers). */
+typedef struct mr_watch {
+    mr_conn *conn;
+    int db;
+    int expired; /* the key was already logically expired at WATCH time */
+    size_t klen;
+    char key[];
+} mr_watch;
+
+typedef struct mr_watchers {
+    mr_watch **items;
+    size_t len, cap;
+} mr_watchers;
+
+/* A connection's transaction (cmd_multi.c). */
+typedef struct mr_txn {
+    int active;     /* MULTI seen, EXEC or DISCARD not yet */
+    int dirty_exec; /* a command was refused while queuing: EXEC aborts */
+    int dirty_cas;  /* a watched key was changed: EXEC replies null */
+    mr_queued **queue;
+    size_t count, cap;
+    size_t mem; /* CLIENT LIST's multi-mem: argument bytes plus a pointer each */
+    mr_watch **watches;
+    size_t nwatches, watches_cap;
+} mr_txn;
+
 struct mr_conn {
     mr_server *srv;
     mr_conn *prev, *next;
     uint64_t id;
     char addr[64];
+    char laddr[64]; /* the local address the host reported; "" when unknown */
+    int fd;         /* the host's socket; -1 without one */
     char *name; /* CLIENT SETNAME; NULL = none */
     void *host_ud;
     resp_request_parser parser;
@@ -88,6 +129,17 @@ struct mr_conn {
     int64_t last_ms;
     char last_cmd[32];
     int woken;               /* wake sent for the current output */
+    mr_txn txn;
+    /* CLIENT REPLY: reply_off silences until ON; reply_skip silences the
+     * command running; reply_skip_next becomes reply_skip once it ends. */
+    int reply_off, reply_skip, reply_skip_next;
+    /* CLIENT REPLY ran inside EXEC: as in Redis 7.0, the EXEC array's
+     * header counts replies that were then silenced, so what follows is
+     * no longer whole RESP replies (mr_conn_replies_unframed). */
+    int replies_unframed;
+    int pushing;     /* writing a pub/sub push, which is never silenced */
+    int quiet_close; /* see mr_conn_close_after_reply */
+    uint64_t parser_gen; /* srv->parser_gen the parser was set up for */
 };
 
 /* ---- helpers in core.c ---- */
@@ -107,11 +159,24 @@ void mr_conn_wake(mr_conn *c);
 size_t mr_conn_subscriptions(const mr_conn *c);
 /* Closes another connection at once (CLIENT KILL, limits). */
 void mr_conn_kill(mr_conn *c);
+/* Closes the connection once its queued replies are written (QUIT,
+ * protocol errors, CLIENT KILL of itself). */
+void mr_conn_close_after_reply(mr_conn *c);
+/* Whether replies are being dropped (CLIENT REPLY OFF or SKIP); pushes
+ * still go out. */
+int mr_conn_silenced(const mr_conn *c);
+/* The connection must AUTH before running most commands. */
+int mr_conn_auth_required(const mr_conn *c);
+/* proto-max-bulk-len or requirepass changed: every connection sets up its
+ * request parser again before it parses its next command. */
+void mr_server_parser_settings_changed(mr_server *srv);
 
-/* ---- replies (reply.c): each appends to c->out in c->proto ---- */
+/* ---- replies (reply.c): each appends to c->out in c->proto, unless
+ * the connection is silenced (mr_conn_silenced) ---- */
 void mr_add_raw(mr_conn *c, const char *s, size_t len);
 void mr_add_ok(mr_conn *c);
 void mr_add_status(mr_conn *c, const char *s);
+void mr_add_status_len(mr_conn *c, const char *s, size_t len);
 /* An error line; the text is given without '-' ("ERR syntax error"). */
 void mr_add_error(mr_conn *c, const char *text);
 void mr_add_errorf(mr_conn *c, const char *fmt, ...)
@@ -134,6 +199,8 @@ void mr_add_array(mr_conn *c, size_t n);
 void mr_add_map(mr_conn *c, size_t pairs);
 void mr_add_set(mr_conn *c, size_t n);
 void mr_add_push(mr_conn *c, size_t n); /* RESP2: array */
+/* An array header in RESP2 form whatever the protocol (PUBSUB NUMSUB). */
+void mr_add_array_resp2(mr_conn *c, size_t n);
 void mr_add_verbatim(mr_conn *c, const char *s, size_t len);
 void mr_add_double(mr_conn *c, double d);
 void mr_add_bool(mr_conn *c, int v);
@@ -174,12 +241,32 @@ void mr_pubsub_drop(mr_conn *c, int notify);
 long long mr_pubsub_publish(mr_server *srv, const char *ch, size_t chlen, const char *msg,
                             size_t msglen);
 
+/* ---- transactions (cmd_multi.c) ---- */
+/* A command refused (unknown, arity, ...) while queuing: EXEC will abort. */
+void mr_multi_flag(mr_conn *c);
+/* Queues a command between MULTI and EXEC (copying its arguments). */
+void mr_multi_queue(mr_conn *c, const struct mr_command *cmd, size_t argc, const resp_span *argv);
+/* EXEC itself was refused: replies EXECABORT with the reason (an error
+ * line; a leading "ERR " is dropped) and discards the transaction. */
+void mr_multi_abort(mr_conn *c, const char *reason);
+/* Ends any transaction and forgets every watched key (DISCARD, RESET,
+ * EXEC, closing). */
+void mr_multi_discard(mr_conn *c);
+/* A key was written: connections WATCHing it will not EXEC. */
+void mr_watch_touch(mr_server *srv, int db, const char *key, size_t klen);
+/* A database is about to be emptied: every watched key in it that
+ * exists counts as written. */
+void mr_watch_touch_db(mr_server *srv, int db);
+void mr_watchers_free(void *p);
+
 /* ---- commands (commands.c) ---- */
 typedef void mr_command_proc(mr_conn *c, size_t argc, const resp_span *argv);
 
 enum {
-    MR_CMD_NOAUTH = 1,  /* allowed before AUTH */
-    MR_CMD_PUBSUB_OK = 2 /* allowed in the RESP2 subscribed context */
+    MR_CMD_NOAUTH = 1,     /* allowed before AUTH */
+    MR_CMD_PUBSUB_OK = 2,  /* allowed in the RESP2 subscribed context */
+    MR_CMD_NOT_QUEUED = 4, /* runs at once even between MULTI and EXEC */
+    MR_CMD_NO_MULTI = 8    /* refused between MULTI and EXEC */
 };
 
 typedef struct mr_command {

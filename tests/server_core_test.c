@@ -18,6 +18,11 @@
 typedef struct test_host {
     int wakes;
     int shutdowns;
+    int relistens;      /* relisten calls */
+    int relisten_fails; /* relisten refuses every address */
+    int port;           /* what relisten was last asked for */
+    char bind[256];
+    long max_clients;   /* reserve_clients allows this many; 0 = any */
 } test_host;
 
 static void on_wake(mr_conn *c, void *ud) {
@@ -30,6 +35,20 @@ static void on_shutdown(mr_server *srv, void *ud) {
     ((test_host *)ud)->shutdowns++;
 }
 
+static int on_relisten(int port, const char *bind, void *ud) {
+    test_host *h = ud;
+    h->relistens++;
+    if (h->relisten_fails) return -1;
+    h->port = port;
+    snprintf(h->bind, sizeof h->bind, "%s", bind);
+    return 0;
+}
+
+static long on_reserve_clients(long want, void *ud) {
+    test_host *h = ud;
+    return h->max_clients != 0 && want > h->max_clients ? h->max_clients : want;
+}
+
 static test_host host_state;
 
 static mr_server *server_with(void (*tweak)(mr_config *)) {
@@ -37,10 +56,20 @@ static mr_server *server_with(void (*tweak)(mr_config *)) {
     mr_config_defaults(&cfg);
     if (tweak != NULL) tweak(&cfg);
     memset(&host_state, 0, sizeof host_state);
-    mr_host host = {.wake = on_wake, .shutdown = on_shutdown, .ud = &host_state};
+    mr_host host = {.wake = on_wake,
+                    .shutdown = on_shutdown,
+                    .relisten = on_relisten,
+                    .reserve_clients = on_reserve_clients,
+                    .ud = &host_state};
     mr_server *srv = mr_server_create(&cfg, &host);
     mr_server_set_time(srv, 1700000000000);
     return srv;
+}
+
+/* A connection without a socket (fd -1, local address inferred). */
+static mr_conn *open_conn(mr_server *srv, const char *addr, int loopback) {
+    mr_peer peer = {.addr = addr, .laddr = NULL, .fd = -1, .loopback = loopback};
+    return mr_conn_create(srv, &peer, NULL);
 }
 
 /* Takes all output queued on c, as a NUL-terminated string (malloc'd). */
@@ -75,10 +104,22 @@ static void expect_reply(mr_conn *c, const char *in, const char *want) {
     expect_reply_n(c, in, strlen(in), want);
 }
 
+/* Feeds `in` and requires the output to contain `part`. */
+static void expect_reply_has(mr_conn *c, const char *in, const char *part) {
+    mr_conn_feed(c, in, strlen(in));
+    char *got = take(c);
+    if (strstr(got, part) == NULL) {
+        fprintf(stderr, "sent: %s\nwant a reply holding: %s\ngot:  %s\n", in, part, got);
+        free(got);
+        fail_msg("reply differs");
+    }
+    free(got);
+}
+
 static void test_ping_and_pipelining(void **state) {
     (void)state;
     mr_server *srv = server_with(NULL);
-    mr_conn *c = mr_conn_create(srv, "127.0.0.1:1", 1, NULL);
+    mr_conn *c = open_conn(srv, "127.0.0.1:1", 1);
     expect_reply(c, "PING\r\n", "+PONG\r\n");
     expect_reply(c, "*2\r\n$4\r\nPING\r\n$2\r\nhi\r\n", "$2\r\nhi\r\n");
     expect_reply(c, "PING\r\n*1\r\n$4\r\nPING\r\nPING\n", "+PONG\r\n+PONG\r\n+PONG\r\n");
@@ -95,7 +136,7 @@ static void test_chunking_does_not_change_output(void **state) {
     char *whole;
     {
         mr_server *srv = server_with(NULL);
-        mr_conn *c = mr_conn_create(srv, "127.0.0.1:1", 1, NULL);
+        mr_conn *c = open_conn(srv, "127.0.0.1:1", 1);
         mr_conn_feed(c, script, sizeof script - 1);
         whole = take(c);
         mr_server_free(srv);
@@ -103,7 +144,7 @@ static void test_chunking_does_not_change_output(void **state) {
     assert_string_equal(whole, "+OK\r\n$1\r\nv\r\n:1\r\n:42\r\n:4\r\n$3\r\nxyz\r\n"
                                "*3\r\n$4\r\nvxyz\r\n$2\r\n42\r\n$-1\r\n:2\r\n:0\r\n");
     mr_server *srv = server_with(NULL);
-    mr_conn *c = mr_conn_create(srv, "127.0.0.1:1", 1, NULL);
+    mr_conn *c = open_conn(srv, "127.0.0.1:1", 1);
     for (size_t i = 0; i < sizeof script - 1; i++) mr_conn_feed(c, script + i, 1);
     char *bytewise = take(c);
     assert_string_equal(whole, bytewise);
@@ -115,7 +156,7 @@ static void test_chunking_does_not_change_output(void **state) {
 static void test_expiry_lazy_and_active(void **state) {
     (void)state;
     mr_server *srv = server_with(NULL);
-    mr_conn *c = mr_conn_create(srv, "127.0.0.1:1", 1, NULL);
+    mr_conn *c = open_conn(srv, "127.0.0.1:1", 1);
     expect_reply(c, "SET k v PX 1500\r\nTTL k\r\nPTTL k\r\n", "+OK\r\n:2\r\n:1500\r\n");
     mr_server_set_time(srv, 1700000001499);
     expect_reply(c, "GET k\r\n", "$1\r\nv\r\n");
@@ -139,9 +180,9 @@ static void test_expiry_lazy_and_active(void **state) {
 static void test_pubsub_across_connections(void **state) {
     (void)state;
     mr_server *srv = server_with(NULL);
-    mr_conn *sub2 = mr_conn_create(srv, "127.0.0.1:1", 1, NULL);
-    mr_conn *sub3 = mr_conn_create(srv, "127.0.0.1:2", 1, NULL);
-    mr_conn *pub = mr_conn_create(srv, "127.0.0.1:3", 1, NULL);
+    mr_conn *sub2 = open_conn(srv, "127.0.0.1:1", 1);
+    mr_conn *sub3 = open_conn(srv, "127.0.0.1:2", 1);
+    mr_conn *pub = open_conn(srv, "127.0.0.1:3", 1);
     expect_reply(sub2, "SUBSCRIBE ch\r\n", "*3\r\n$9\r\nsubscribe\r\n$2\r\nch\r\n:1\r\n");
     free(take(sub3));
     mr_conn_feed(sub3, "HELLO 3\r\n", 9);
@@ -167,8 +208,8 @@ static void test_pubsub_across_connections(void **state) {
 static void test_sharded_pubsub(void **state) {
     (void)state;
     mr_server *srv = server_with(NULL);
-    mr_conn *sub = mr_conn_create(srv, "127.0.0.1:1", 1, NULL);
-    mr_conn *pub = mr_conn_create(srv, "127.0.0.1:2", 1, NULL);
+    mr_conn *sub = open_conn(srv, "127.0.0.1:1", 1);
+    mr_conn *pub = open_conn(srv, "127.0.0.1:2", 1);
     /* Shard channels have their own count; channels and patterns share one. */
     expect_reply(sub, "SSUBSCRIBE s1 s2\r\nSUBSCRIBE c\r\n",
                  "*3\r\n$10\r\nssubscribe\r\n$2\r\ns1\r\n:1\r\n"
@@ -205,7 +246,7 @@ static void test_sharded_pubsub(void **state) {
 static void test_unlink_expiretime_scan_cursor(void **state) {
     (void)state;
     mr_server *srv = server_with(NULL);
-    mr_conn *c = mr_conn_create(srv, "127.0.0.1:1", 1, NULL);
+    mr_conn *c = open_conn(srv, "127.0.0.1:1", 1);
     expect_reply(c, "MSET a 1 b 2\r\nUNLINK a b nokey\r\nEXISTS a b\r\n",
                  "+OK\r\n:2\r\n:0\r\n");
     /* EXPIRETIME rounds to the nearest second, as TTL does. */
@@ -223,7 +264,7 @@ static void test_unlink_expiretime_scan_cursor(void **state) {
 static void test_protocol_error_replies_then_closes(void **state) {
     (void)state;
     mr_server *srv = server_with(NULL);
-    mr_conn *c = mr_conn_create(srv, "127.0.0.1:1", 1, NULL);
+    mr_conn *c = open_conn(srv, "127.0.0.1:1", 1);
     expect_reply(c, "PING\r\n*1\r\nfoo\r\nPING\r\n",
                  "+PONG\r\n-ERR Protocol error: expected '$', got 'f'\r\n");
     assert_int_equal(mr_conn_should_close(c), 1);
@@ -235,10 +276,10 @@ static void test_protocol_error_replies_then_closes(void **state) {
 static void test_quit_stops_the_pipeline(void **state) {
     (void)state;
     mr_server *srv = server_with(NULL);
-    mr_conn *c = mr_conn_create(srv, "127.0.0.1:1", 1, NULL);
+    mr_conn *c = open_conn(srv, "127.0.0.1:1", 1);
     expect_reply(c, "PING\r\nQUIT\r\nSET k v\r\n", "+PONG\r\n+OK\r\n");
     assert_int_equal(mr_conn_should_close(c), 1);
-    mr_conn *d = mr_conn_create(srv, "127.0.0.1:2", 1, NULL);
+    mr_conn *d = open_conn(srv, "127.0.0.1:2", 1);
     expect_reply(d, "EXISTS k\r\n", ":0\r\n");
     mr_server_free(srv);
 }
@@ -246,7 +287,7 @@ static void test_quit_stops_the_pipeline(void **state) {
 static void test_unknown_command_text(void **state) {
     (void)state;
     mr_server *srv = server_with(NULL);
-    mr_conn *c = mr_conn_create(srv, "127.0.0.1:1", 1, NULL);
+    mr_conn *c = open_conn(srv, "127.0.0.1:1", 1);
     expect_reply(c, "FOO bar baz\r\n",
                  "-ERR unknown command 'FOO', with args beginning with: 'bar' 'baz' \r\n");
     /* Redis treats names and arguments as C strings here. */
@@ -267,21 +308,21 @@ static void with_password(mr_config *cfg) {
 static void test_requirepass(void **state) {
     (void)state;
     mr_server *srv = server_with(with_password);
-    mr_conn *c = mr_conn_create(srv, "127.0.0.1:1", 1, NULL);
+    mr_conn *c = open_conn(srv, "127.0.0.1:1", 1);
     expect_reply(c, "GET k\r\nAUTH nope\r\n",
                  "-NOAUTH Authentication required.\r\n"
                  "-WRONGPASS invalid username-password pair or user is disabled.\r\n");
     /* Arity is checked before authentication. */
     expect_reply(c, "GET\r\n", "-ERR wrong number of arguments for 'get' command\r\n");
     expect_reply(c, "AUTH secret\r\nGET k\r\n", "+OK\r\n$-1\r\n");
-    mr_conn *d = mr_conn_create(srv, "127.0.0.1:2", 1, NULL);
+    mr_conn *d = open_conn(srv, "127.0.0.1:2", 1);
     expect_reply(d, "*11\r\n",
                  "-ERR Protocol error: unauthenticated multibulk length\r\n");
 
     /* CVE-2025-21605: unread replies to a client that never
      * authenticated are capped; an authenticated one is not. */
-    mr_conn *greedy = mr_conn_create(srv, "127.0.0.1:3", 1, NULL);
-    mr_conn *authed = mr_conn_create(srv, "127.0.0.1:4", 1, NULL);
+    mr_conn *greedy = open_conn(srv, "127.0.0.1:3", 1);
+    mr_conn *authed = open_conn(srv, "127.0.0.1:4", 1);
     mr_conn_feed(authed, "AUTH secret\r\n", 13);
     for (int i = 0; i < 1000 && mr_conn_should_close(greedy) == 0; i++) {
         mr_conn_feed(greedy, "PING\r\n", 6);
@@ -300,9 +341,9 @@ static void two_clients(mr_config *cfg) {
 static void test_maxclients(void **state) {
     (void)state;
     mr_server *srv = server_with(two_clients);
-    mr_conn *a = mr_conn_create(srv, "127.0.0.1:1", 1, NULL);
-    mr_conn *b = mr_conn_create(srv, "127.0.0.1:2", 1, NULL);
-    mr_conn *c = mr_conn_create(srv, "127.0.0.1:3", 1, NULL);
+    mr_conn *a = open_conn(srv, "127.0.0.1:1", 1);
+    mr_conn *b = open_conn(srv, "127.0.0.1:2", 1);
+    mr_conn *c = open_conn(srv, "127.0.0.1:3", 1);
     char *got = take(c);
     assert_string_equal(got, "-ERR max number of clients reached\r\n");
     free(got);
@@ -310,12 +351,12 @@ static void test_maxclients(void **state) {
     assert_int_equal(mr_conn_should_close(a), 0);
     assert_int_equal(mr_conn_should_close(b), 0);
     mr_conn_destroy(c);
-    mr_conn *d = mr_conn_create(srv, "127.0.0.1:4", 1, NULL);
+    mr_conn *d = open_conn(srv, "127.0.0.1:4", 1);
     assert_int_equal(mr_conn_should_close(d), 1);
     mr_conn_destroy(d);
     /* A slot freed by a client that leaves is taken by the next one. */
     mr_conn_destroy(a);
-    mr_conn *e = mr_conn_create(srv, "127.0.0.1:5", 1, NULL);
+    mr_conn *e = open_conn(srv, "127.0.0.1:5", 1);
     assert_int_equal(mr_conn_should_close(e), 0);
     mr_server_free(srv);
 }
@@ -323,7 +364,7 @@ static void test_maxclients(void **state) {
 static void test_protected_mode(void **state) {
     (void)state;
     mr_server *srv = server_with(NULL);
-    mr_conn *remote = mr_conn_create(srv, "192.0.2.7:4000", 0, NULL);
+    mr_conn *remote = open_conn(srv, "192.0.2.7:4000", 0);
     char *got = take(remote);
     /* Redis 7.0.15's text, typo included (compared byte for byte with a
      * live redis-server over a non-loopback address). */
@@ -332,7 +373,7 @@ static void test_protected_mode(void **state) {
     assert_int_equal(strlen(got), 1067);
     free(got);
     assert_int_equal(mr_conn_should_close(remote), 1);
-    mr_conn *local = mr_conn_create(srv, "127.0.0.1:4000", 1, NULL);
+    mr_conn *local = open_conn(srv, "127.0.0.1:4000", 1);
     assert_int_equal(mr_conn_should_close(local), 0);
     mr_server_free(srv);
 }
@@ -345,9 +386,9 @@ static void small_pubsub_limit(mr_config *cfg) {
 static void test_slow_subscriber_is_dropped(void **state) {
     (void)state;
     mr_server *srv = server_with(small_pubsub_limit);
-    mr_conn *slow = mr_conn_create(srv, "127.0.0.1:1", 1, NULL);
-    mr_conn *fast = mr_conn_create(srv, "127.0.0.1:2", 1, NULL);
-    mr_conn *pub = mr_conn_create(srv, "127.0.0.1:3", 1, NULL);
+    mr_conn *slow = open_conn(srv, "127.0.0.1:1", 1);
+    mr_conn *fast = open_conn(srv, "127.0.0.1:2", 1);
+    mr_conn *pub = open_conn(srv, "127.0.0.1:3", 1);
     mr_conn_feed(slow, "SUBSCRIBE ch\r\n", 14);
     mr_conn_feed(fast, "SUBSCRIBE ch\r\n", 14);
     free(take(fast));
@@ -369,7 +410,7 @@ static void small_query_buffer(mr_config *cfg) {
 static void test_query_buffer_limit(void **state) {
     (void)state;
     mr_server *srv = server_with(small_query_buffer);
-    mr_conn *c = mr_conn_create(srv, "127.0.0.1:1", 1, NULL);
+    mr_conn *c = open_conn(srv, "127.0.0.1:1", 1);
     static const char hdr[] = "*2\r\n$3\r\nSET\r\n$5000\r\n";
     mr_conn_feed(c, hdr, sizeof hdr - 1);
     char filler[2048];
@@ -389,8 +430,8 @@ static void one_second_timeout(mr_config *cfg) {
 static void test_idle_timeout_spares_subscribers(void **state) {
     (void)state;
     mr_server *srv = server_with(one_second_timeout);
-    mr_conn *idle = mr_conn_create(srv, "127.0.0.1:1", 1, NULL);
-    mr_conn *sub = mr_conn_create(srv, "127.0.0.1:2", 1, NULL);
+    mr_conn *idle = open_conn(srv, "127.0.0.1:1", 1);
+    mr_conn *sub = open_conn(srv, "127.0.0.1:2", 1);
     mr_conn_feed(sub, "SUBSCRIBE ch\r\n", 14);
     free(take(sub));
     mr_server_set_time(srv, 1700000002001);
@@ -400,10 +441,229 @@ static void test_idle_timeout_spares_subscribers(void **state) {
     mr_server_free(srv);
 }
 
+static void test_client_info_socket(void **state) {
+    (void)state;
+    mr_server *srv = server_with(NULL);
+    mr_peer peer = {.addr = "10.0.0.2:5000", .laddr = "10.0.0.1:6379", .fd = 42, .loopback = 1};
+    mr_conn *c = mr_conn_create(srv, &peer, NULL);
+    expect_reply_has(c, "CLIENT INFO\r\n", "addr=10.0.0.2:5000 laddr=10.0.0.1:6379 fd=42 name=");
+    expect_reply(c, "CLIENT KILL LADDR 10.0.0.1:6379 SKIPME no\r\n", ":1\r\n");
+    /* Without a socket: fd=-1, and the local address is inferred. */
+    mr_conn *d = open_conn(srv, "127.0.0.1:7", 1);
+    expect_reply_has(d, "CLIENT INFO\r\n", "addr=127.0.0.1:7 laddr=127.0.0.1:6379 fd=-1 name=");
+    mr_server_free(srv);
+}
+
+static void test_multi_exec(void **state) {
+    (void)state;
+    mr_server *srv = server_with(NULL);
+    mr_conn *c = open_conn(srv, "127.0.0.1:1", 1);
+    expect_reply(c, "MULTI\r\nSET k v\r\nGET k\r\nEXEC\r\n",
+                 "+OK\r\n+QUEUED\r\n+QUEUED\r\n*2\r\n+OK\r\n$1\r\nv\r\n");
+    /* A refused command aborts the transaction; nothing queued runs. */
+    expect_reply(c, "MULTI\r\nGET\r\nSET k w\r\nEXEC\r\nGET k\r\n",
+                 "+OK\r\n-ERR wrong number of arguments for 'get' command\r\n+QUEUED\r\n"
+                 "-EXECABORT Transaction discarded because of previous errors.\r\n$1\r\nv\r\n");
+    expect_reply(c, "MULTI\r\nEXEC x\r\nEXEC\r\nDISCARD\r\n",
+                 "+OK\r\n-EXECABORT Transaction discarded because of: wrong number of arguments "
+                 "for 'exec' command\r\n-ERR EXEC without MULTI\r\n-ERR DISCARD without MULTI\r\n");
+    expect_reply(c, "MULTI\r\nMULTI\r\nWATCH k\r\nSHUTDOWN\r\nDISCARD\r\n",
+                 "+OK\r\n-ERR MULTI calls can not be nested\r\n"
+                 "-ERR WATCH inside MULTI is not allowed\r\n"
+                 "-ERR Command not allowed inside a transaction\r\n+OK\r\n");
+    assert_int_equal(host_state.shutdowns, 0);
+    /* Queued arguments are copies: fed a byte at a time, the query
+     * buffer is reused between the commands. */
+    static const char script[] = "MULTI\r\nSET key value\r\nAPPEND key !\r\nEXEC\r\n";
+    for (size_t i = 0; i < sizeof script - 1; i++) mr_conn_feed(c, script + i, 1);
+    char *out = take(c);
+    assert_string_equal(out, "+OK\r\n+QUEUED\r\n+QUEUED\r\n*2\r\n+OK\r\n:6\r\n");
+    free(out);
+    /* CLIENT INFO inside EXEC: flags=x, the queued count and their size
+     * (argument bytes plus a pointer each: 6+4+16). */
+    expect_reply_has(c, "MULTI\r\nCLIENT INFO\r\nEXEC\r\n",
+                     " flags=x db=0 sub=0 psub=0 ssub=0 multi=1 ");
+    expect_reply_has(c, "MULTI\r\nCLIENT INFO\r\nEXEC\r\n", " multi-mem=26 ");
+    expect_reply_has(c, "CLIENT INFO\r\n", " flags=N db=0 sub=0 psub=0 ssub=0 multi=-1 ");
+    /* RESET leaves the transaction. */
+    expect_reply(c, "MULTI\r\nSET k x\r\nRESET\r\nEXEC\r\nGET k\r\n",
+                 "+OK\r\n+QUEUED\r\n+RESET\r\n-ERR EXEC without MULTI\r\n$1\r\nv\r\n");
+    /* A connection closed in the middle of a transaction frees it. */
+    static const char open_txn[] = "WATCH k\r\nMULTI\r\nSET k y\r\n";
+    mr_conn_feed(c, open_txn, sizeof open_txn - 1);
+    mr_server_free(srv);
+}
+
+static void test_watch(void **state) {
+    (void)state;
+    mr_server *srv = server_with(NULL);
+    mr_conn *a = open_conn(srv, "127.0.0.1:1", 1);
+    mr_conn *b = open_conn(srv, "127.0.0.1:2", 1);
+    expect_reply(a, "SET k 1\r\nWATCH k\r\n", "+OK\r\n+OK\r\n");
+    expect_reply(b, "SET k 2\r\n", "+OK\r\n");
+    expect_reply_has(a, "CLIENT INFO\r\n", " flags=d ");
+    expect_reply(a, "MULTI\r\nINCR k\r\nEXEC\r\nGET k\r\n", "+OK\r\n+QUEUED\r\n*-1\r\n$1\r\n2\r\n");
+    /* Writes that do not happen change nothing. */
+    expect_reply(a, "WATCH k\r\n", "+OK\r\n");
+    expect_reply(b, "SETNX k 3\r\nDEL nokey\r\nPERSIST k\r\nSETRANGE k 0 \"\"\r\n",
+                 ":0\r\n:0\r\n:0\r\n:1\r\n");
+    expect_reply(a, "MULTI\r\nEXEC\r\n", "+OK\r\n*0\r\n");
+    /* Another database's key of the same name is another key. */
+    expect_reply(a, "WATCH k\r\n", "+OK\r\n");
+    expect_reply(b, "SELECT 1\r\nSET k x\r\nSELECT 0\r\n", "+OK\r\n+OK\r\n+OK\r\n");
+    expect_reply(a, "MULTI\r\nEXEC\r\n", "+OK\r\n*0\r\n");
+    /* A flush changes the watched keys that exist, not the others. */
+    expect_reply(a, "WATCH nokey\r\n", "+OK\r\n");
+    expect_reply(b, "FLUSHALL\r\n", "+OK\r\n");
+    expect_reply(a, "MULTI\r\nEXEC\r\n", "+OK\r\n*0\r\n");
+    expect_reply(a, "SET k 1\r\nWATCH k\r\n", "+OK\r\n+OK\r\n");
+    expect_reply(b, "FLUSHDB\r\n", "+OK\r\n");
+    expect_reply(a, "MULTI\r\nEXEC\r\n", "+OK\r\n*-1\r\n");
+    /* UNWATCH forgets a change; RESP3 replies a null. */
+    expect_reply(a, "WATCH k\r\nSET k 1\r\nUNWATCH\r\nMULTI\r\nEXEC\r\n",
+                 "+OK\r\n+OK\r\n+OK\r\n+OK\r\n*0\r\n");
+    free(take(a));
+    mr_conn_feed(a, "HELLO 3\r\n", 9);
+    free(take(a));
+    expect_reply(a, "WATCH k\r\nDEL k\r\nMULTI\r\nEXEC\r\n", "+OK\r\n:1\r\n+OK\r\n_\r\n");
+    /* Several connections watching one key; one goes away. */
+    mr_conn *c = open_conn(srv, "127.0.0.1:3", 1);
+    expect_reply(a, "WATCH k\r\n", "+OK\r\n");
+    expect_reply(c, "WATCH k\r\n", "+OK\r\n");
+    mr_conn_destroy(a);
+    expect_reply(b, "SET k 5\r\n", "+OK\r\n");
+    expect_reply(c, "MULTI\r\nEXEC\r\n", "+OK\r\n*-1\r\n");
+    mr_server_free(srv);
+}
+
+static void test_watch_expiry(void **state) {
+    (void)state;
+    mr_server *srv = server_with(NULL);
+    mr_conn *a = open_conn(srv, "127.0.0.1:1", 1);
+    mr_conn *b = open_conn(srv, "127.0.0.1:2", 1);
+    int64_t now = 1700000000000;
+    /* A watched key whose time runs out before EXEC counts as changed,
+     * whether or not it was removed yet. */
+    expect_reply(a, "SET t v PX 100\r\nWATCH t\r\n", "+OK\r\n+OK\r\n");
+    mr_server_set_time(srv, now += 200);
+    expect_reply(a, "MULTI\r\nEXEC\r\n", "+OK\r\n*-1\r\n");
+    expect_reply(a, "SET t v PX 100\r\nWATCH t\r\n", "+OK\r\n+OK\r\n");
+    mr_server_set_time(srv, now += 200);
+    for (int i = 0; i < 50; i++) mr_server_cron(srv);
+    expect_reply(a, "MULTI\r\nEXEC\r\n", "+OK\r\n*-1\r\n");
+    /* Already expired when watched: its removal is no change... */
+    expect_reply(a, "SET e v PX 100\r\n", "+OK\r\n");
+    mr_server_set_time(srv, now += 200);
+    expect_reply(a, "WATCH e\r\n", "+OK\r\n");
+    expect_reply(b, "GET e\r\n", "$-1\r\n");
+    expect_reply(a, "MULTI\r\nEXEC\r\n", "+OK\r\n*0\r\n");
+    /* ...but a write is. */
+    expect_reply(a, "SET e v PX 100\r\n", "+OK\r\n");
+    mr_server_set_time(srv, now += 200);
+    expect_reply(a, "WATCH e\r\n", "+OK\r\n");
+    expect_reply(b, "SET e w\r\n", "+OK\r\n");
+    expect_reply(a, "MULTI\r\nEXEC\r\n", "+OK\r\n*-1\r\n");
+    mr_server_free(srv);
+}
+
+static void test_client_reply(void **state) {
+    (void)state;
+    mr_server *srv = server_with(NULL);
+    mr_conn *c = open_conn(srv, "127.0.0.1:1", 1);
+    mr_conn *pub = open_conn(srv, "127.0.0.1:2", 1);
+    expect_reply(c, "CLIENT REPLY OFF\r\nPING\r\nFOO\r\nCLIENT REPLY ON\r\nPING\r\n",
+                 "+OK\r\n+PONG\r\n");
+    expect_reply(c, "CLIENT REPLY SKIP\r\nPING a\r\nPING b\r\n", "$1\r\nb\r\n");
+    expect_reply(c, "CLIENT REPLY SKIP\r\nCLIENT REPLY SKIP\r\nPING a\r\nPING b\r\n", "$1\r\nb\r\n");
+    expect_reply(c, "CLIENT REPLY MAYBE\r\n", "-ERR syntax error\r\n");
+    /* SKIP inside EXEC silences the command after the EXEC. */
+    expect_reply(c, "MULTI\r\nPING a\r\nCLIENT REPLY SKIP\r\nEXEC\r\nPING b\r\nPING c\r\n",
+                 "+OK\r\n+QUEUED\r\n+QUEUED\r\n*2\r\n$1\r\na\r\n$1\r\nc\r\n");
+    /* RESET turns replies back on. */
+    expect_reply(c, "CLIENT REPLY OFF\r\nRESET\r\n", "+RESET\r\n");
+    /* Pushes go out while replies are off. */
+    expect_reply(c, "CLIENT REPLY OFF\r\nSUBSCRIBE ch\r\nPING\r\n",
+                 "*3\r\n$9\r\nsubscribe\r\n$2\r\nch\r\n:1\r\n");
+    expect_reply(pub, "PUBLISH ch hi\r\n", ":1\r\n");
+    expect_reply(c, "", "*3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$2\r\nhi\r\n");
+    /* QUIT with nothing to write neither replies nor closes, and nothing
+     * more is read... */
+    expect_reply(c, "QUIT\r\nRESET\r\n", "");
+    assert_int_equal(mr_conn_should_close(c), 0);
+    /* ...until a push gives it something to write. */
+    expect_reply(pub, "PUBLISH ch bye\r\n", ":1\r\n");
+    expect_reply(c, "", "*3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$3\r\nbye\r\n");
+    assert_int_equal(mr_conn_should_close(c), 1);
+    mr_server_free(srv);
+}
+
+static void test_config_set(void **state) {
+    (void)state;
+    mr_server *srv = server_with(NULL);
+    mr_conn *c = open_conn(srv, "127.0.0.1:1", 1);
+    expect_reply(c, "CONFIG SET timeout 5 hz 20\r\nCONFIG GET timeout\r\n",
+                 "+OK\r\n*2\r\n$7\r\ntimeout\r\n$1\r\n5\r\n");
+    assert_int_equal(mr_server_config(srv)->hz, 20);
+    /* All or nothing. */
+    expect_reply(c, "CONFIG SET timeout 7 maxclients x\r\n",
+                 "-ERR CONFIG SET failed (possibly related to argument 'maxclients') - argument "
+                 "couldn't be parsed into an integer\r\n");
+    assert_int_equal(mr_server_config(srv)->timeout, 5);
+    expect_reply(c, "CONFIG SET timeout 1 nosuch 2\r\nCONFIG SET timeout 1 Timeout 2\r\n",
+                 "-ERR Unknown option or number of arguments for CONFIG SET - 'nosuch'\r\n"
+                 "-ERR CONFIG SET failed (possibly related to argument 'Timeout') - duplicate "
+                 "parameter\r\n");
+    expect_reply(c, "CONFIG SET databases 4\r\nCONFIG SET hz\r\nCONFIG SET hz 1 port\r\n",
+                 "-ERR CONFIG SET failed (possibly related to argument 'databases') - can't set "
+                 "immutable config\r\n-ERR wrong number of arguments for 'config|set' command\r\n"
+                 "-ERR syntax error\r\n");
+    /* The host listens anew for a changed port or bind, once per call. */
+    expect_reply(c, "CONFIG SET port 7000 bind 127.0.0.1\r\n", "+OK\r\n");
+    assert_int_equal(host_state.relistens, 1);
+    assert_int_equal(host_state.port, 7000);
+    assert_string_equal(host_state.bind, "127.0.0.1");
+    expect_reply(c, "CONFIG SET port 7000\r\n", "+OK\r\n");
+    assert_int_equal(host_state.relistens, 1);
+    host_state.relisten_fails = 1;
+    expect_reply(c, "CONFIG SET timeout 9 bind 10.1.1.1\r\n",
+                 "-ERR CONFIG SET failed (possibly related to argument 'bind') - Failed to bind "
+                 "to specified addresses.\r\n");
+    expect_reply(c, "CONFIG SET port 7001\r\n",
+                 "-ERR CONFIG SET failed (possibly related to argument 'port') - Unable to "
+                 "listen on this port. Check server logs.\r\n");
+    assert_int_equal(mr_server_config(srv)->timeout, 5);
+    assert_int_equal(mr_server_config(srv)->port, 7000);
+    host_state.relisten_fails = 0;
+    /* maxclients needs room from the host; a failure after a relisten
+     * listens on the old addresses again. */
+    host_state.max_clients = 50;
+    expect_reply(c, "CONFIG SET port 7002 maxclients 100\r\n",
+                 "-ERR CONFIG SET failed (possibly related to argument 'maxclients') - The "
+                 "operating system is not able to handle the specified number of clients, try "
+                 "with 50\r\n");
+    assert_int_equal(host_state.port, 7000);
+    expect_reply(c, "CONFIG SET maxclients 2\r\n", "+OK\r\n");
+    mr_conn *d = open_conn(srv, "127.0.0.1:2", 1);
+    mr_conn *e = open_conn(srv, "127.0.0.1:3", 1);
+    expect_reply(e, "", "-ERR max number of clients reached\r\n");
+    mr_conn_destroy(e);
+    /* proto-max-bulk-len applies to a connection already open. */
+    expect_reply(c, "CONFIG SET proto-max-bulk-len 1mb\r\n", "+OK\r\n");
+    expect_reply(d, "*2\r\n$4\r\nECHO\r\n$1048577\r\n", "-ERR Protocol error: invalid bulk length\r\n");
+    mr_conn_destroy(d);
+    /* requirepass: new connections must AUTH, open ones stay in. */
+    expect_reply(c, "CONFIG SET requirepass pw maxclients 10\r\nPING\r\n", "+OK\r\n+PONG\r\n");
+    mr_conn *f = open_conn(srv, "127.0.0.1:4", 1);
+    expect_reply(f, "PING\r\n", "-NOAUTH Authentication required.\r\n");
+    expect_reply(c, "CONFIG SET requirepass \"\"\r\n", "+OK\r\n");
+    expect_reply(f, "PING\r\n", "+PONG\r\n");
+    mr_server_free(srv);
+}
+
 static void test_resp3_replies(void **state) {
     (void)state;
     mr_server *srv = server_with(NULL);
-    mr_conn *c = mr_conn_create(srv, "127.0.0.1:1", 1, NULL);
+    mr_conn *c = open_conn(srv, "127.0.0.1:1", 1);
     free(take(c));
     mr_conn_feed(c, "HELLO 3\r\n", 9);
     char *hello = take(c);
@@ -432,6 +692,12 @@ int main(void) {
         cmocka_unit_test(test_query_buffer_limit),
         cmocka_unit_test(test_idle_timeout_spares_subscribers),
         cmocka_unit_test(test_resp3_replies),
+        cmocka_unit_test(test_client_info_socket),
+        cmocka_unit_test(test_multi_exec),
+        cmocka_unit_test(test_watch),
+        cmocka_unit_test(test_watch_expiry),
+        cmocka_unit_test(test_client_reply),
+        cmocka_unit_test(test_config_set),
     };
     return cmocka_run_group_tests_name("server_core", tests, NULL, NULL);
 }
