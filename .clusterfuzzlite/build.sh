@@ -8,7 +8,7 @@ cmake -S . -B build/cflite -G Ninja \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DRESPECT_FUZZ_ENGINE=external \
   -DRESPECT_TESTS=OFF -DRESPECT_BENCH=OFF
-for target in request reply server hiredis_diff; do
+for target in request reply server hiredis_diff net; do
   cmake --build build/cflite --target "${target}_fuzz"
   cp "build/cflite/fuzz/${target}_fuzz" "$OUT/"
   cp corpus/resp.dict "$OUT/${target}_fuzz.dict"

@@ -319,23 +319,9 @@ static void local_address(uv_tcp_t *tcp, char *out, size_t cap) {
     format_address(&ss, known, out, cap);
 }
 
-void net_on_connection(uv_stream_t *server, int status) {
-    net_server *ns = server->data;
-    if (status < 0) {
-        LOG(ns, MR_LOG_WARNING, "Accepting client connection: %s", uv_strerror(status));
-        return;
-    }
-    net_conn *nc = net_xcalloc(1, sizeof *nc);
-    nc->ns = ns;
-    uv_tcp_init(&ns->loop, &nc->tcp);
-    nc->tcp.data = nc;
-    nc->next = ns->conns;
-    if (ns->conns != NULL) ns->conns->prev = nc;
-    ns->conns = nc;
-    if (uv_accept(server, (uv_stream_t *)&nc->tcp) != 0) {
-        conn_close(nc);
-        return;
-    }
+/* A new connection task: the handle is open; registers it, tells the core
+ * who it is, and starts reading. */
+static void conn_start(net_server *ns, net_conn *nc) {
     uv_tcp_nodelay(&nc->tcp, 1);
     uv_tcp_keepalive(&nc->tcp, 1, KEEPALIVE_SECS);
     char addr[INET6_ADDRSTRLEN + 16], laddr[INET6_ADDRSTRLEN + 16];
@@ -355,6 +341,31 @@ void net_on_connection(uv_stream_t *server, int status) {
         pending_add(ns, nc);
     }
     after_core(ns);
+}
+
+static net_conn *conn_new(net_server *ns) {
+    net_conn *nc = net_xcalloc(1, sizeof *nc);
+    nc->ns = ns;
+    uv_tcp_init(&ns->loop, &nc->tcp);
+    nc->tcp.data = nc;
+    nc->next = ns->conns;
+    if (ns->conns != NULL) ns->conns->prev = nc;
+    ns->conns = nc;
+    return nc;
+}
+
+void net_on_connection(uv_stream_t *server, int status) {
+    net_server *ns = server->data;
+    if (status < 0) {
+        LOG(ns, MR_LOG_WARNING, "Accepting client connection: %s", uv_strerror(status));
+        return;
+    }
+    net_conn *nc = conn_new(ns);
+    if (uv_accept(server, (uv_stream_t *)&nc->tcp) != 0) {
+        conn_close(nc);
+        return;
+    }
+    conn_start(ns, nc);
 }
 
 /* ---- what the core asks of its host ---- */
@@ -471,6 +482,67 @@ static void close_stray(uv_handle_t *h, void *arg) {
     close_if_open(h);
 }
 
+/* The loop and the host, without the core yet; NULL (logged) on failure. */
+static net_server *server_new(const mr_config *cfg) {
+    net_server *ns = net_xcalloc(1, sizeof *ns);
+    ns->cfg = cfg;
+    int rc = uv_loop_init(&ns->loop);
+    if (rc != 0) {
+        LOG(ns, MR_LOG_WARNING, "Cannot start the event loop: %s", uv_strerror(rc));
+        free(ns);
+        return NULL;
+    }
+    return ns;
+}
+
+static int server_core(net_server *ns) {
+    mr_host host = {.wake = host_wake,
+                    .shutdown = host_shutdown,
+                    .run_blocking = host_run_blocking,
+                    .log = host_log,
+                    .relisten = net_relisten,
+                    .reserve_clients = net_reserve_clients,
+                    .ud = ns};
+    ns->srv = mr_server_create(ns->cfg, &host);
+    if (ns->srv == NULL) {
+        LOG(ns, MR_LOG_WARNING, "Cannot create the server");
+        return -1;
+    }
+    return 0;
+}
+
+/* The cron, the shutdown grace timer and the signal handles (started by
+ * mr_net_run only). */
+static void server_handles(net_server *ns) {
+    uv_timer_init(&ns->loop, &ns->cron);
+    ns->cron.data = ns;
+    ns->cron_ms = cron_interval(ns->cfg->hz);
+    uv_timer_start(&ns->cron, on_cron, ns->cron_ms, ns->cron_ms);
+    uv_timer_init(&ns->loop, &ns->grace);
+    ns->grace.data = ns;
+    uv_signal_init(&ns->loop, &ns->sigint);
+    ns->sigint.data = ns;
+    uv_signal_init(&ns->loop, &ns->sigterm);
+    ns->sigterm.data = ns;
+}
+
+/* After the loop has stopped: closes what is left, frees everything.
+ * Returns 0, or 1 when the loop would not close. */
+static int server_free(net_server *ns) {
+    int status = 0;
+    uv_walk(&ns->loop, close_stray, NULL);
+    uv_run(&ns->loop, UV_RUN_DEFAULT);
+    mr_server_free(ns->srv);
+    ns->srv = NULL;
+    int rc = uv_loop_close(&ns->loop);
+    if (rc != 0) {
+        LOG(ns, MR_LOG_WARNING, "Event loop not closed cleanly: %s", uv_strerror(rc));
+        status = 1;
+    }
+    free(ns);
+    return status;
+}
+
 int mr_net_run(const mr_config *cfg) {
     /* A peer that goes away mid-write must not kill the process. */
     struct sigaction sa;
@@ -479,54 +551,20 @@ int mr_net_run(const mr_config *cfg) {
     sigemptyset(&sa.sa_mask);
     sigaction(SIGPIPE, &sa, NULL);
 
-    net_server *ns = net_xcalloc(1, sizeof *ns);
-    ns->cfg = cfg;
-    int rc = uv_loop_init(&ns->loop);
-    if (rc != 0) {
-        LOG(ns, MR_LOG_WARNING, "Cannot start the event loop: %s", uv_strerror(rc));
-        free(ns);
-        return 1;
-    }
+    net_server *ns = server_new(cfg);
+    if (ns == NULL) return 1;
     LOG(ns, MR_LOG_NOTICE, "Running mode=standalone, port=%d.", cfg->port);
     net_raise_fd_limit(ns);
 
-    int status = 0;
-    if (net_listen_all(ns) != 0) {
-        status = 1;
-    } else {
-        mr_host host = {.wake = host_wake,
-                        .shutdown = host_shutdown,
-                        .run_blocking = host_run_blocking,
-                        .log = host_log,
-                        .relisten = net_relisten,
-                        .reserve_clients = net_reserve_clients,
-                        .ud = ns};
-        ns->srv = mr_server_create(cfg, &host);
-        if (ns->srv == NULL) {
-            LOG(ns, MR_LOG_WARNING, "Cannot create the server");
-            status = 1;
-        }
-    }
-    if (status != 0) {
+    if (net_listen_all(ns) != 0 || server_core(ns) != 0) {
         net_close_listeners(ns);
         uv_run(&ns->loop, UV_RUN_DEFAULT);
-        uv_loop_close(&ns->loop);
-        free(ns);
-        return status;
+        server_free(ns);
+        return 1;
     }
     LOG(ns, MR_LOG_WARNING, "Server initialized");
-
-    uv_timer_init(&ns->loop, &ns->cron);
-    ns->cron.data = ns;
-    ns->cron_ms = cron_interval(cfg->hz);
-    uv_timer_start(&ns->cron, on_cron, ns->cron_ms, ns->cron_ms);
-    uv_timer_init(&ns->loop, &ns->grace);
-    ns->grace.data = ns;
-    uv_signal_init(&ns->loop, &ns->sigint);
-    ns->sigint.data = ns;
+    server_handles(ns);
     uv_signal_start(&ns->sigint, on_signal, SIGINT);
-    uv_signal_init(&ns->loop, &ns->sigterm);
-    ns->sigterm.data = ns;
     uv_signal_start(&ns->sigterm, on_signal, SIGTERM);
 
     LOG(ns, MR_LOG_NOTICE, "Ready to accept connections tcp");
@@ -534,17 +572,42 @@ int mr_net_run(const mr_config *cfg) {
 
     /* Every handle is closed by now; anything left is closed here so that
      * the loop can be. */
-    uv_walk(&ns->loop, close_stray, NULL);
-    uv_run(&ns->loop, UV_RUN_DEFAULT);
-    mr_server_free(ns->srv);
-    ns->srv = NULL;
-    rc = uv_loop_close(&ns->loop);
-    if (rc != 0) {
-        LOG(ns, MR_LOG_WARNING, "Event loop not closed cleanly: %s", uv_strerror(rc));
-        status = 1;
-    } else {
-        LOG(ns, MR_LOG_WARNING, "mini-redis-server is now ready to exit, bye bye...");
-    }
-    free(ns);
+    int status = server_free(ns);
+    if (status == 0)
+        mr_net_log(cfg->loglevel, MR_LOG_WARNING, "mini-redis-server is now ready to exit, bye bye...");
     return status;
+}
+
+/* ---- a server the caller drives (fuzzing, tests) ---- */
+
+mr_net *mr_net_open(const mr_config *cfg) {
+    net_server *ns = server_new(cfg);
+    if (ns == NULL) return NULL;
+    if (server_core(ns) != 0) {
+        server_free(ns);
+        return NULL;
+    }
+    server_handles(ns);
+    return ns;
+}
+
+int mr_net_adopt(mr_net *ns, int fd) {
+    net_conn *nc = conn_new(ns);
+    if (uv_tcp_open(&nc->tcp, (uv_os_sock_t)fd) != 0) {
+        close(fd);
+        conn_close(nc);
+        return -1;
+    }
+    conn_start(ns, nc);
+    return 0;
+}
+
+int mr_net_poll(mr_net *ns) {
+    return uv_run(&ns->loop, UV_RUN_NOWAIT);
+}
+
+void mr_net_close(mr_net *ns) {
+    if (!ns->shutting_down) start_shutdown(ns);
+    uv_run(&ns->loop, UV_RUN_DEFAULT);
+    server_free(ns);
 }

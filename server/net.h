@@ -15,6 +15,20 @@
  * start (address in use, nothing to listen on), with the reason logged. */
 int mr_net_run(const mr_config *cfg);
 
+/* A server on a loop the caller drives, for the fuzz target and tests:
+ * the core, its cron and the connection tasks, but no listener and no
+ * signal handling.  NULL when it cannot start. */
+typedef struct net_server mr_net;
+mr_net *mr_net_open(const mr_config *cfg);
+/* Serves fd, a connected TCP socket, as a new client; the server owns it
+ * from then on.  Returns 0, or -1 (fd closed) when libuv refuses it. */
+int mr_net_adopt(mr_net *n, int fd);
+/* Runs the loop once without waiting; non-zero while handles are active. */
+int mr_net_poll(mr_net *n);
+/* Shuts down as SHUTDOWN does (queued output flushed for up to a second,
+ * every connection closed) and frees everything. */
+void mr_net_close(mr_net *n);
+
 /* One line on stderr in redis-server's format,
  * "pid:M 26 Nov 2026 07:53:39.958 * text" ('.' debug, '-' verbose,
  * '*' notice, '#' warning), when level >= min. */
