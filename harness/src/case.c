@@ -18,6 +18,8 @@
 /* Bytes one repeated raw string may produce. */
 #define RAW_REPEAT_MAX (64 << 20)
 
+static int errf(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static int errf(char *err, size_t errlen, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);

@@ -19,6 +19,7 @@ typedef struct parser {
     int failed;
 } parser;
 
+static void fail(parser *ps, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void fail(parser *ps, const char *fmt, ...) {
     if (ps->failed) return;
     ps->failed = 1;
