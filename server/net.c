@@ -592,6 +592,11 @@ mr_net *mr_net_open(const mr_config *cfg) {
 }
 
 int mr_net_adopt(mr_net *ns, int fd) {
+    /* As with closed listeners: no new client once shutdown has begun. */
+    if (ns->shutting_down || ns->shutdown_requested) {
+        close(fd);
+        return -1;
+    }
     net_conn *nc = conn_new(ns);
     if (uv_tcp_open(&nc->tcp, (uv_os_sock_t)fd) != 0) {
         close(fd);

@@ -21,7 +21,8 @@ int mr_net_run(const mr_config *cfg);
 typedef struct net_server mr_net;
 mr_net *mr_net_open(const mr_config *cfg);
 /* Serves fd, a connected TCP socket, as a new client; the server owns it
- * from then on.  Returns 0, or -1 (fd closed) when libuv refuses it. */
+ * from then on.  Returns 0, or -1 (fd closed) when libuv refuses it or
+ * the server is shutting down. */
 int mr_net_adopt(mr_net *n, int fd);
 /* Runs the loop once without waiting; non-zero while handles are active. */
 int mr_net_poll(mr_net *n);
