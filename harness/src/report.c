@@ -358,10 +358,10 @@ int rh_report_table(FILE *out, int html, char **files, size_t nfiles) {
                         fails[s].data);
             }
         }
-        fputs(html ? "<p>Cells: passed/run over both protocols; n/a: the case needs another "
-                     "server setting.</p>\n"
-                   : "\nCells: runs passed/run (each case under RESP2 and RESP3); n/a: runs "
-                     "that need another server setting.\n",
+        fputs(html ? "<p>Cells: runs passed/run, each case under RESP2 and RESP3; n/a: runs "
+                     "not applicable to that server (its skip file gives the reason).</p>\n"
+                   : "\nCells: runs passed/run, each case under RESP2 and RESP3; n/a: runs not "
+                     "applicable to that server (its skip file gives the reason).\n",
               out);
         free(totals);
     }
