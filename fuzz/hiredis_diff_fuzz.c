@@ -30,9 +30,10 @@
 #include <hiredis/hiredis.h>
 #include <resp/value.h>
 
+#include "hiredis_check.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define HIREDIS_CHAIN 8 /* longest chain of arrays hiredis 0.14 reads */
 
 static const redisReader *current_hiredis;
 
@@ -42,60 +43,6 @@ static void check(int ok, const char *what) {
             fprintf(stderr, "hiredis said: %s\n", current_hiredis->errstr);
         fprintf(stderr, "hiredis_diff_fuzz: unlisted divergence: %s\n", what);
         abort();
-    }
-}
-
-/* Length of the longest chain of arrays (a null array counts: hiredis
- * handles it as one) from the top of v down. */
-static int array_chain(const resp_value *v) {
-    if (v->type == RESP_NULL && v->null_kind == RESP_NULL_ARRAY) return 1;
-    if (!resp_type_is_aggregate(v->type)) return 0;
-    int best = 0;
-    for (size_t i = 0; i < v->count; i++) {
-        int d = array_chain(&v->elems[i]);
-        if (d > best) best = d;
-    }
-    return best + 1;
-}
-
-static int resp2_only(const resp_value *v) {
-    if (v->attribute != NULL || v->streamed) return 0;
-    switch (v->type) {
-    case RESP_SIMPLE_STRING: case RESP_SIMPLE_ERROR: case RESP_BULK_STRING: case RESP_INTEGER:
-        return 1;
-    case RESP_NULL:
-        return v->null_kind != RESP_NULL_RESP3;
-    case RESP_ARRAY:
-        for (size_t i = 0; i < v->count; i++)
-            if (!resp2_only(&v->elems[i])) return 0;
-        return 1;
-    default:
-        return 0;
-    }
-}
-
-static int same(const resp_value *v, const redisReply *h) {
-    switch (v->type) {
-    case RESP_SIMPLE_STRING:
-        return h->type == REDIS_REPLY_STATUS && (size_t)h->len == v->len &&
-               memcmp(h->str, v->str, v->len) == 0;
-    case RESP_SIMPLE_ERROR:
-        return h->type == REDIS_REPLY_ERROR && (size_t)h->len == v->len &&
-               memcmp(h->str, v->str, v->len) == 0;
-    case RESP_BULK_STRING:
-        return h->type == REDIS_REPLY_STRING && (size_t)h->len == v->len &&
-               memcmp(h->str, v->str, v->len) == 0;
-    case RESP_INTEGER:
-        return h->type == REDIS_REPLY_INTEGER && h->integer == v->integer;
-    case RESP_NULL:
-        return h->type == REDIS_REPLY_NIL;
-    case RESP_ARRAY:
-        if (h->type != REDIS_REPLY_ARRAY || h->elements != v->count) return 0;
-        for (size_t i = 0; i < v->count; i++)
-            if (!same(&v->elems[i], h->element[i])) return 0;
-        return 1;
-    default:
-        return 0;
     }
 }
 
@@ -196,9 +143,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         else hst = -2; /* hiredis was not given this reply */
 
         if (st == RESP_REPLY_COMPLETE) {
-            if (!resp2_only(v)) {
+            if (!rh_resp2_only(v)) {
                 check(hst == REDIS_ERR, "hiredis accepted a RESP3 type (D1)");
-            } else if (array_chain(v) > HIREDIS_CHAIN) {
+            } else if (rh_array_chain(v) > RH_HIREDIS_MAX_CHAIN) {
                 check(hst == REDIS_ERR, "hiredis accepted nesting deeper than 7 (D2)");
             } else if (hst == REDIS_ERR && strcmp(hr->errstr, "Bad integer value") == 0 &&
                        has_plus_integer(in + off, used)) {
@@ -206,11 +153,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 break;
             } else {
                 check(hst == REDIS_OK && hreply != NULL, "resp/ complete, hiredis not");
-                check(same(v, hreply), "different values");
+                check(rh_same_as_hiredis(v, hreply), "different values");
                 size_t h_left = hr->len - hr->pos;
                 check(limit_at - h_left == off + used, "different bytes consumed");
             }
-            int stop = !resp2_only(v) || array_chain(v) > HIREDIS_CHAIN;
+            int stop = !rh_resp2_only(v) || rh_array_chain(v) > RH_HIREDIS_MAX_CHAIN;
             resp_value_free(v, NULL);
             if (hreply != NULL) freeReplyObject(hreply);
             if (stop) break;

@@ -18,13 +18,11 @@
 #include <hiredis/hiredis.h>
 #include <resp/printer.h>
 
+#include "hiredis_check.h"
 #include "util.h"
 
-/* hiredis 0.14's reader keeps a stack of 9 levels: an array (or null
- * array) below a chain of 8 arrays is refused with "No support for nested
- * multi bulk replies with depth > 7".  resp/ reads it; that is the one
- * divergence on valid RESP2 (fuzz/hiredis_diff_fuzz.c lists the rest). */
-#define HIREDIS_MAX_CHAIN 8
+/* The one divergence tolerated on valid RESP2 is hiredis's stack depth
+ * (hiredis_check.h); fuzz/hiredis_diff_fuzz.c lists the rest. */
 
 static int wait_fd(int fd, short events, long long deadline) {
     for (;;) {
@@ -133,58 +131,6 @@ static void set_why(rh_reply *r, const char *prefix, const char *arg) {
     r->why = rh_strdup(tmp);
 }
 
-/* The longest chain of arrays from the top (a null array counts). */
-static int array_chain(const resp_value *v) {
-    if (v->type == RESP_NULL && v->null_kind == RESP_NULL_ARRAY) return 1;
-    if (!resp_type_is_aggregate(v->type)) return 0;
-    int best = 0;
-    for (size_t i = 0; i < v->count; i++) {
-        int d = array_chain(&v->elems[i]);
-        if (d > best) best = d;
-    }
-    return best + 1;
-}
-
-static int same_as_hiredis(const resp_value *v, const redisReply *h) {
-    switch (v->type) {
-    case RESP_SIMPLE_STRING:
-    case RESP_SIMPLE_ERROR:
-    case RESP_BULK_STRING:
-        if (h->type != (v->type == RESP_SIMPLE_STRING  ? REDIS_REPLY_STATUS
-                        : v->type == RESP_SIMPLE_ERROR ? REDIS_REPLY_ERROR
-                                                       : REDIS_REPLY_STRING))
-            return 0;
-        return (size_t)h->len == v->len && memcmp(h->str, v->str, v->len) == 0;
-    case RESP_INTEGER:
-        return h->type == REDIS_REPLY_INTEGER && h->integer == v->integer;
-    case RESP_NULL:
-        return h->type == REDIS_REPLY_NIL && v->null_kind != RESP_NULL_RESP3;
-    case RESP_ARRAY:
-        if (h->type != REDIS_REPLY_ARRAY || h->elements != v->count || v->streamed) return 0;
-        for (size_t i = 0; i < v->count; i++)
-            if (!same_as_hiredis(&v->elems[i], h->element[i])) return 0;
-        return v->attribute == NULL;
-    default:
-        return 0;
-    }
-}
-
-static int resp2_only(const resp_value *v) {
-    if (v->attribute != NULL || v->streamed) return 0;
-    switch (v->type) {
-    case RESP_SIMPLE_STRING: case RESP_SIMPLE_ERROR: case RESP_BULK_STRING: case RESP_INTEGER:
-        return 1;
-    case RESP_NULL:
-        return v->null_kind != RESP_NULL_RESP3;
-    case RESP_ARRAY:
-        for (size_t i = 0; i < v->count; i++)
-            if (!resp2_only(&v->elems[i])) return 0;
-        return 1;
-    default:
-        return 0;
-    }
-}
-
 int rh_hiredis_agrees(const char *raw, size_t len, const resp_value *v, char *why, size_t whylen) {
     redisReader *r = redisReaderCreate();
     if (r == NULL) rh_die("out of memory");
@@ -192,15 +138,15 @@ int rh_hiredis_agrees(const char *raw, size_t len, const resp_value *v, char *wh
     int ok;
     if (redisReaderFeed(r, raw, len) != REDIS_OK || redisReaderGetReply(r, &reply) != REDIS_OK) {
         /* hiredis refuses RESP3 types, and nesting past its stack. */
-        ok = !resp2_only(v) || array_chain(v) > HIREDIS_MAX_CHAIN;
+        ok = !rh_resp2_only(v) || rh_array_chain(v) > RH_HIREDIS_MAX_CHAIN;
         if (!ok) snprintf(why, whylen, "hiredis refused a RESP2 reply: %s", r->errstr);
     } else if (reply == NULL) {
         ok = 0;
         snprintf(why, whylen, "hiredis found the reply incomplete");
-    } else if (!resp2_only(v)) {
+    } else if (!rh_resp2_only(v)) {
         ok = 0;
         snprintf(why, whylen, "hiredis accepted a reply with RESP3 types");
-    } else if (!same_as_hiredis(v, reply)) {
+    } else if (!rh_same_as_hiredis(v, reply)) {
         ok = 0;
         snprintf(why, whylen, "hiredis decoded a different value");
     } else if (r->pos != r->len) {

@@ -61,13 +61,6 @@ static int parse_quoted(parser *ps, char **out, size_t *outlen) {
     return 1;
 }
 
-static int hexval(int c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
 /* /regex/ with \/ for a slash. */
 static int parse_regex(parser *ps, rh_pattern *p) {
     ps->pos++; /* '/' */
@@ -85,8 +78,8 @@ static int parse_regex(parser *ps, rh_pattern *p) {
             c = next == 'r' ? '\r' : next == 'n' ? '\n' : '\t';
             ps->pos++;
         } else if (c == '\\' && next == 'x' && ps->len - ps->pos >= 3) {
-            int hi = hexval((unsigned char)ps->s[ps->pos + 1]);
-            int lo = hexval((unsigned char)ps->s[ps->pos + 2]);
+            int hi = rh_hexval((unsigned char)ps->s[ps->pos + 1]);
+            int lo = rh_hexval((unsigned char)ps->s[ps->pos + 2]);
             if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
                 free(src);
                 fail(ps, "\\x in a regex needs two hex digits, not 00");

@@ -48,7 +48,7 @@ int rh_parse_ll(const char *s, size_t len, long long *out) {
     return 1;
 }
 
-static int hexval(int c) {
+int rh_hexval(int c) {
     if (c >= '0' && c <= '9') return c - '0';
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
     if (c >= 'A' && c <= 'F') return c - 'A' + 10;
@@ -88,8 +88,8 @@ char *rh_unquote(const char *s, size_t len, char quote, size_t *used, size_t *ou
         case '"': out[n++] = '"'; break;
         case '\'': out[n++] = '\''; break;
         case 'x': {
-            int hi = i < len ? hexval((unsigned char)s[i]) : -1;
-            int lo = i + 1 < len ? hexval((unsigned char)s[i + 1]) : -1;
+            int hi = i < len ? rh_hexval((unsigned char)s[i]) : -1;
+            int lo = i + 1 < len ? rh_hexval((unsigned char)s[i + 1]) : -1;
             if (hi < 0 || lo < 0) {
                 free(out);
                 snprintf(why, whylen, "\\x needs two hex digits");

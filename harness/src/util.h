@@ -15,6 +15,9 @@ char *rh_strdup(const char *s);
 /* Parses s[0..len) as a whole base-10 long long; 0 on any junk. */
 int rh_parse_ll(const char *s, size_t len, long long *out);
 
+/* The value of a hex digit, or -1. */
+int rh_hexval(int c);
+
 /* Reads a quoted string starting at s[0] == quote.  Escapes: \" \\ \n \r
  * \t \a \b \xhh.  Returns a malloc'ed NUL-terminated copy of the bytes and
  * sets *used (input bytes, quotes included) and *outlen; NULL with a reason
