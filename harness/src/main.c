@@ -11,6 +11,7 @@
 
 #include "case.h"
 #include "diff.h"
+#include "fuzz.h"
 #include "record.h"
 #include "report.h"
 #include "runner.h"
@@ -324,6 +325,7 @@ static int cmd_list(const rh_suite *s) {
 }
 
 int main(int argc, char **argv) {
+    if (argc >= 2 && strcmp(argv[1], "fuzz") == 0) return rh_fuzz_main(argc - 1, argv + 1);
     options o;
     parse_options(&o, argc, argv);
     if (strcmp(o.cmd, "table") == 0) {

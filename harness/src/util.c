@@ -196,3 +196,12 @@ void rh_sleep_ms(long long ms) {
     while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
     }
 }
+
+const char *rh_cut_reason(char *line) {
+    char *hash = strstr(line, " #");
+    if (hash == NULL) return NULL;
+    *hash = '\0';
+    const char *why = hash + 2;
+    while (*why == ' ' || *why == '#') why++;
+    return *why != '\0' ? why : NULL;
+}

@@ -39,6 +39,10 @@ void rh_bufprintf(resp_buf *b, const char *fmt, ...) __attribute__((format(print
 /* Reads a whole file; NULL (errno set) on failure. */
 char *rh_read_file(const char *path, size_t *len);
 
+/* For the reviewed list files (under harness/fuzz/): cuts line at its " #" and
+ * returns the reason after it, or NULL when there is none. */
+const char *rh_cut_reason(char *line);
+
 /* Milliseconds on the monotonic clock. */
 long long rh_now_ms(void);
 void rh_sleep_ms(long long ms);

@@ -1,0 +1,498 @@
+/* harness/src/live.c - one program, two live servers, every reply compared. */
+#define _POSIX_C_SOURCE 200809L
+#include "live.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <resp/printer.h>
+
+#include "util.h"
+
+enum { UNDER_TEST = 0, REFERENCE = 1 };
+
+typedef struct frame {
+    rh_reply r;
+    size_t op;
+    int oob;              /* a pub/sub message or push, not the reply to op */
+    const rh_rule *rule;  /* how it is compared (NULL: byte for byte) */
+    rh_queued *queued;    /* EXEC: the commands whose replies it holds */
+    size_t nqueued;
+} frame;
+
+typedef struct frames {
+    frame *f;
+    size_t n, cap;
+} frames;
+
+static frame *frames_add(frames *fs) {
+    if (fs->n == fs->cap) {
+        fs->cap = fs->cap ? fs->cap * 2 : 16;
+        fs->f = realloc(fs->f, fs->cap * sizeof *fs->f);
+        if (fs->f == NULL) rh_die("out of memory");
+    }
+    frame *f = &fs->f[fs->n++];
+    memset(f, 0, sizeof *f);
+    return f;
+}
+
+static void frames_free(frames *fs) {
+    for (size_t i = 0; i < fs->n; i++) {
+        rh_reply_clear(&fs->f[i].r);
+        free(fs->f[i].queued);
+    }
+    free(fs->f);
+}
+
+/* ---- connections ---- */
+
+void rh_live_init(rh_live *l, const rh_live_config *cfg, const char *ns) {
+    memset(l, 0, sizeof *l);
+    l->cfg = *cfg;
+    snprintf(l->ns, sizeof l->ns, "%s", ns);
+    for (int s = 0; s < 2; s++)
+        for (int c = 0; c < RH_PROGRAM_CONNS; c++) l->conns[s][c].fd = -1;
+}
+
+static void close_pair(rh_live *l, int c) {
+    for (int s = 0; s < 2; s++) rh_conn_close(&l->conns[s][c]);
+    l->open[c] = 0;
+    rh_model_free(&l->model[c]);
+}
+
+void rh_live_free(rh_live *l) {
+    for (int c = 0; c < RH_PROGRAM_CONNS; c++)
+        if (l->open[c]) close_pair(l, c);
+    for (size_t i = 0; i < l->nlines; i++) free(l->lines[i].text);
+    free(l->lines);
+    l->lines = NULL;
+    l->nlines = 0;
+}
+
+static int handshake(rh_live *l, const rh_target *t, rh_conn *conn, int proto) {
+    const char *argv[6];
+    int n = 0;
+    if (proto == 3) {
+        argv[n++] = "HELLO";
+        argv[n++] = "3";
+        if (t->password != NULL) {
+            argv[n++] = "AUTH";
+            argv[n++] = t->user != NULL ? t->user : "default";
+            argv[n++] = t->password;
+        }
+    } else if (t->password != NULL) {
+        argv[n++] = "AUTH";
+        if (t->user != NULL) argv[n++] = t->user;
+        argv[n++] = t->password;
+    }
+    if (n == 0) return 0;
+    size_t lens[6];
+    for (int i = 0; i < n; i++) lens[i] = strlen(argv[i]);
+    resp_buf cmd;
+    resp_buf_init(&cmd, NULL);
+    resp_write_command(&cmd, (size_t)n, argv, lens);
+    rh_conn_send(conn, cmd.data, cmd.len, 0, 0);
+    resp_buf_free(&cmd);
+    rh_reply r;
+    rh_conn_read(conn, t->timeout_ms, &r);
+    int ok = r.status == RH_READ_OK && r.value->type != RESP_SIMPLE_ERROR &&
+             r.value->type != RESP_BULK_ERROR;
+    if (!ok)
+        snprintf(l->error, sizeof l->error, "%s: %s failed on connect", t->name, argv[0]);
+    rh_reply_clear(&r);
+    resp_buf_clear(&conn->sent);
+    return ok ? 0 : -1;
+}
+
+static int open_pair(rh_live *l, int c, int proto) {
+    const rh_target *t[2] = {l->cfg.a, l->cfg.b};
+    for (int s = 0; s < 2; s++) {
+        char err[300];
+        if (rh_conn_open(&l->conns[s][c], t[s]->host, t[s]->port, t[s]->timeout_ms, err,
+                         sizeof err) != 0) {
+            snprintf(l->error, sizeof l->error, "%s: %.200s", t[s]->name, err);
+            return -1;
+        }
+        if (handshake(l, t[s], &l->conns[s][c], proto) != 0) return -1;
+    }
+    l->open[c] = 1;
+    rh_model_init(&l->model[c], proto);
+    return 0;
+}
+
+/* ---- differences ---- */
+
+static void op_label(const rh_live *l, const rh_program *p, size_t op, int oob, char *out,
+                     size_t outlen) {
+    if (oob) {
+        snprintf(out, outlen, "message");
+        return;
+    }
+    const rh_op *o = &p->ops[op];
+    if (o->kind == RH_OP_RAW) {
+        resp_buf b;
+        resp_buf_init(&b, NULL);
+        resp_print_quoted(&b, o->argv[0], o->lens[0] > 24 ? 24 : o->lens[0]);
+        snprintf(out, outlen, "raw %.*s", (int)b.len, b.data);
+        resp_buf_free(&b);
+        return;
+    }
+    char first[64];
+    rh_op_name(o, 0, first, sizeof first);
+    const rh_cmd *c = rh_cmdtable_find(l->cfg.table, first);
+    rh_op_name(o, c != NULL && c->container, out, outlen);
+}
+
+static char *reply_text(const rh_live *l, const rh_reply *r) {
+    switch (r->status) {
+    case RH_READ_OK: return rh_print(r->value, l->ns);
+    case RH_READ_TIMEOUT: return rh_strdup("(no reply in time)");
+    case RH_READ_CLOSED: return rh_strdup("(connection closed)");
+    case RH_READ_PROTOCOL: return rh_strdup("(not valid RESP)");
+    case RH_READ_DISAGREE: return rh_strdup("(resp/ and hiredis read it differently)");
+    }
+    return rh_strdup("?");
+}
+
+static int is_error_value(const resp_value *v) {
+    return v->type == RESP_SIMPLE_ERROR || v->type == RESP_BULK_ERROR;
+}
+
+static const char *difference_kind(const rh_reply *a, const rh_reply *b, char *tmp, size_t n) {
+    if (b->status == RH_READ_CLOSED)
+        return a->status == RH_READ_TIMEOUT ? "the reference closed the connection, the other kept it open"
+                                            : "the reference closed the connection, the other replied";
+    switch (a->status) {
+    case RH_READ_TIMEOUT: return "no reply";
+    case RH_READ_CLOSED: return "connection closed";
+    case RH_READ_PROTOCOL: return "not valid RESP";
+    case RH_READ_DISAGREE: return "the two readers disagree";
+    case RH_READ_OK: break;
+    }
+    if (b->status != RH_READ_OK) return "the reference's reply is not valid RESP";
+    if (a->value->type != b->value->type) {
+        snprintf(tmp, n, "reply type %c, reference %c", (char)a->value->type,
+                 (char)b->value->type);
+        return tmp;
+    }
+    if (is_error_value(a->value)) return "error text";
+    snprintf(tmp, n, "different %c reply", (char)a->value->type);
+    return tmp;
+}
+
+static void fill_diff(rh_live *l, const rh_program *p, size_t op, int oob, int conn,
+                      const rh_reply *a, const rh_reply *b, const char *kind, rh_live_diff *d) {
+    memset(d, 0, sizeof *d);
+    d->op = op;
+    d->conn = conn;
+    op_label(l, p, op, oob, d->cmd, sizeof d->cmd);
+    char tmp[100];
+    if (kind == NULL) kind = difference_kind(a, b, tmp, sizeof tmp);
+    snprintf(d->signature, sizeof d->signature, "%s: %s", d->cmd, kind);
+    d->a_text = a != NULL ? reply_text(l, a) : rh_strdup("(nothing more)");
+    d->b_text = b != NULL ? reply_text(l, b) : rh_strdup("(nothing more)");
+}
+
+void rh_live_diff_clear(rh_live_diff *d) {
+    free(d->a_text);
+    free(d->b_text);
+    memset(d, 0, sizeof *d);
+}
+
+static const rh_rule *rule_for(const rh_live *l, const char *cmd, size_t argc) {
+    return rh_rules_find(l->cfg.rules, cmd, argc);
+}
+
+/* A transaction's replies, each under its own command's rule. */
+static int same_exec(const rh_live *l, const frame *fb, const resp_value *a) {
+    const resp_value *b = fb->r.value;
+    if (a->type != RESP_ARRAY || b->type != RESP_ARRAY || a->count != b->count ||
+        a->count != fb->nqueued)
+        return 0;
+    for (size_t i = 0; i < a->count; i++) {
+        const rh_rule *rule = rule_for(l, fb->queued[i].name, fb->queued[i].argc);
+        if (!rh_rules_same_value(rule, &a->elems[i], &b->elems[i])) return 0;
+    }
+    return 1;
+}
+
+static int same_reply(const rh_live *l, const rh_reply *a, const frame *fb) {
+    const rh_reply *b = &fb->r;
+    if (a->status != b->status) return 0;
+    if (a->status != RH_READ_OK)
+        return a->rawlen == b->rawlen && memcmp(a->raw, b->raw, a->rawlen) == 0;
+    if (a->rawlen == b->rawlen && memcmp(a->raw, b->raw, a->rawlen) == 0) return 1;
+    if (fb->nqueued > 0 && same_exec(l, fb, a->value)) return 1;
+    return rh_rules_same(fb->rule, a->value, a->raw, a->rawlen, b->value, b->raw, b->rawlen);
+}
+
+/* ---- running ---- */
+
+static void keep_line(rh_live *l, size_t op, int conn, char *text) {
+    l->lines = realloc(l->lines, (l->nlines + 1) * sizeof *l->lines);
+    if (l->lines == NULL) rh_die("out of memory");
+    l->lines[l->nlines++] = (rh_live_line){op, conn, text};
+}
+
+static void send_batch(rh_live *l, const rh_program *p, size_t from, size_t to, int c) {
+    resp_buf bytes;
+    resp_buf_init(&bytes, NULL);
+    for (int s = REFERENCE; s >= UNDER_TEST; s--) {
+        for (size_t i = from; i < to; i++) {
+            resp_buf_clear(&bytes);
+            rh_op_encode(&p->ops[i], l->ns, &bytes);
+            rh_conn_send(&l->conns[s][c], bytes.data, bytes.len, p->ops[i].chunk, 0);
+        }
+    }
+    l->sent += to - from;
+    resp_buf_free(&bytes);
+}
+
+/* Reads the reference's replies to ops [from, to) on connection c.
+ * Returns the replies the last operation expected (0: the servers may
+ * still be working on it). */
+static int read_reference(rh_live *l, const rh_program *p, size_t from, size_t to, int c,
+                          frames *fs) {
+    rh_conn *conn = &l->conns[REFERENCE][c];
+    rh_model *m = &l->model[c];
+    long long timeout = l->cfg.b->timeout_ms;
+    int want = 0;
+    for (size_t i = from; i < to; i++) {
+        const rh_op *op = &p->ops[i];
+        char cmd[64];
+        op_label(l, p, i, 0, cmd, sizeof cmd);
+        want = rh_model_expect(m, op, cmd);
+        size_t nqueued = 0;
+        rh_queued *queued = strcmp(cmd, "exec") == 0 ? rh_model_take_queued(m, &nqueued) : NULL;
+        for (int got = 0; want < 0 || got < want;) {
+            if (want < 0 && rh_conn_wait(conn, l->cfg.quiet_ms) == 0 && !conn->eof) break;
+            frame *f = frames_add(fs);
+            f->op = i;
+            rh_conn_read(conn, timeout, &f->r);
+            if (f->r.status == RH_READ_TIMEOUT) {
+                /* The model expected more than came: stop reading here. */
+                rh_reply_clear(&f->r);
+                fs->n--;
+                l->timeouts++;
+                free(queued);
+                return 1;
+            }
+            if (f->r.status != RH_READ_OK) break;
+            f->oob = rh_model_out_of_band(m, cmd, f->r.value);
+            rh_model_observe(m, op, cmd, f->r.value);
+            f->rule = rule_for(l, f->oob ? "message" : cmd, op->argc);
+            if (!f->oob && queued != NULL) {
+                f->queued = queued;
+                f->nqueued = nqueued;
+                queued = NULL;
+            }
+            got += !f->oob;
+        }
+        free(queued);
+    }
+    return want;
+}
+
+/* The frames of ops [j, k) under a SUBSCRIPTIONS rule: one group. */
+static size_t group_end(const frames *fs, size_t j) {
+    size_t k = j + 1;
+    while (k < fs->n && fs->f[k].op == fs->f[j].op && !fs->f[k].oob &&
+           fs->f[k].r.status == RH_READ_OK)
+        k++;
+    return k;
+}
+
+static int compare_group(rh_live *l, const rh_program *p, const frames *fs, size_t j, size_t k,
+                         int c, rh_live_diff *d) {
+    rh_conn *conn = &l->conns[UNDER_TEST][c];
+    size_t n = k - j;
+    rh_reply *ra = calloc(n, sizeof *ra);
+    const resp_value **va = calloc(n, sizeof *va), **vb = calloc(n, sizeof *vb);
+    if (ra == NULL || va == NULL || vb == NULL) rh_die("out of memory");
+    int same = 1;
+    for (size_t i = 0; i < n && same; i++) {
+        rh_conn_read(conn, l->cfg.a->timeout_ms, &ra[i]);
+        same = ra[i].status == RH_READ_OK;
+        va[i] = ra[i].value;
+        vb[i] = fs->f[j + i].r.value;
+        l->replies++;
+    }
+    same = same && rh_rules_same_confirmations(va, vb, n);
+    if (!same) {
+        size_t i = 0;
+        while (i + 1 < n && ra[i].status == RH_READ_OK && resp_value_equal(va[i], vb[i])) i++;
+        fill_diff(l, p, fs->f[j].op, 0, c, &ra[i], &fs->f[j + i].r, NULL, d);
+    }
+    for (size_t i = 0; i < n; i++) rh_reply_clear(&ra[i]);
+    free(ra);
+    free(va);
+    free(vb);
+    return !same;
+}
+
+/* Reads from the server under test what the reference sent, comparing;
+ * then, when extra_wait >= 0, requires nothing more within that time. */
+static int compare_batch(rh_live *l, const rh_program *p, const frames *fs, int c,
+                         long long extra_wait, rh_live_diff *d) {
+    rh_conn *conn = &l->conns[UNDER_TEST][c];
+    long long timeout = l->cfg.a->timeout_ms;
+    for (size_t j = 0; j < fs->n; j++) {
+        const frame *fb = &fs->f[j];
+        if (fb->rule != NULL && fb->rule->kind == RH_RULE_SUBSCRIPTIONS && !fb->oob) {
+            size_t k = group_end(fs, j);
+            if (compare_group(l, p, fs, j, k, c, d)) return 1;
+            j = k - 1;
+            continue;
+        }
+        rh_reply ra;
+        if (fb->r.status == RH_READ_CLOSED) {
+            /* The reference closed: so must the other, with nothing first. */
+            size_t unread = rh_conn_wait(conn, timeout);
+            if (unread == 0 && conn->eof) continue;
+            memset(&ra, 0, sizeof ra);
+            if (unread > 0) rh_conn_read(conn, timeout, &ra);
+            else ra.status = RH_READ_TIMEOUT;
+            fill_diff(l, p, fb->op, fb->oob, c, &ra, &fb->r, NULL, d);
+            rh_reply_clear(&ra);
+            return 1;
+        }
+        rh_conn_read(conn, timeout, &ra);
+        l->replies++;
+        int same = same_reply(l, &ra, fb);
+        if (!same) fill_diff(l, p, fb->op, fb->oob, c, &ra, &fb->r, NULL, d);
+        rh_reply_clear(&ra);
+        if (!same) return 1;
+    }
+    if (extra_wait >= 0 && rh_conn_wait(conn, extra_wait) > 0) {
+        rh_reply ra;
+        rh_conn_read(conn, timeout, &ra);
+        size_t op = fs->n > 0 ? fs->f[fs->n - 1].op : 0;
+        fill_diff(l, p, op, 0, c, &ra, NULL, "an extra reply", d);
+        rh_reply_clear(&ra);
+        return 1;
+    }
+    return 0;
+}
+
+/* The expectation for an EXEC reply: each element under its command's rule. */
+static char *exec_expectation(const rh_live *l, const frame *f) {
+    const resp_value *v = f->r.value;
+    if (v->type != RESP_ARRAY || v->count != f->nqueued)
+        return rh_rules_expectation(f->rule, v, l->ns);
+    resp_buf out;
+    resp_buf_init(&out, NULL);
+    resp_buf_append(&out, "*[", 2);
+    for (size_t i = 0; i < v->count; i++) {
+        char *e = rh_rules_expectation(rule_for(l, f->queued[i].name, f->queued[i].argc),
+                                       &v->elems[i], l->ns);
+        rh_bufprintf(&out, "%s%s", i ? " " : "", e);
+        free(e);
+    }
+    resp_buf_append(&out, "]", 2);
+    return out.data;
+}
+
+static void keep_frames(rh_live *l, const frames *fs, size_t last, int c) {
+    for (size_t j = 0; j < fs->n; j++) {
+        const frame *f = &fs->f[j];
+        char *text = f->r.status == RH_READ_CLOSED ? rh_strdup("closed")
+                     : f->nqueued > 0              ? exec_expectation(l, f)
+                                                   : rh_rules_expectation(f->rule, f->r.value, l->ns);
+        keep_line(l, last, c, text);
+    }
+}
+
+static int run_batch(rh_live *l, const rh_program *p, size_t from, size_t to, rh_live_diff *d) {
+    int c = p->ops[from].conn;
+    if (l->open[c] && (l->conns[REFERENCE][c].eof || l->conns[UNDER_TEST][c].eof ||
+                       l->model[c].dead))
+        close_pair(l, c);
+    if (!l->open[c] && open_pair(l, c, p->protos[c]) != 0) return -1;
+    send_batch(l, p, from, to, c);
+    frames fs = {0};
+    int last_wanted = read_reference(l, p, from, to, c, &fs);
+    long long extra_wait = p->ops[to - 1].kind == RH_OP_RAW ? l->cfg.quiet_ms : -1;
+    int rc = compare_batch(l, p, &fs, c, extra_wait, d);
+    if (l->keep) keep_frames(l, &fs, to - 1, c);
+    frames_free(&fs);
+    /* With no reply to wait for, give both servers time to run the batch
+     * before another connection's traffic can overtake it. */
+    if (rc == 0 && last_wanted == 0) {
+        rh_sleep_ms(l->cfg.settle_ms);
+        l->settles++;
+    }
+    return rc;
+}
+
+int rh_live_run(rh_live *l, const rh_program *p, size_t from, size_t to, rh_live_diff *d) {
+    size_t start = from;
+    for (size_t i = from; i < to; i++) {
+        /* A batch: consecutive operations on one connection, up to the
+         * one marked as its end. */
+        int last = i + 1 == to || p->ops[i].batch_end || p->ops[i + 1].conn != p->ops[i].conn;
+        if (!last) continue;
+        int rc = run_batch(l, p, start, i + 1, d);
+        if (rc != 0) return rc;
+        start = i + 1;
+    }
+    return 0;
+}
+
+int rh_live_drain(rh_live *l, const rh_program *p, rh_live_diff *d) {
+    /* One wait for all connections, then what each has. */
+    rh_sleep_ms(l->cfg.quiet_ms);
+    for (int c = 0; c < RH_PROGRAM_CONNS; c++) {
+        if (!l->open[c]) continue;
+        rh_conn *b = &l->conns[REFERENCE][c];
+        frames fs = {0};
+        while (rh_conn_wait(b, 0) > 0) {
+            frame *f = frames_add(&fs);
+            f->oob = 1;
+            f->rule = rule_for(l, "message", 0);
+            rh_conn_read(b, l->cfg.b->timeout_ms, &f->r);
+            if (f->r.status != RH_READ_OK) break;
+        }
+        int rc = d != NULL ? compare_batch(l, p, &fs, c, 0, d) : 0;
+        /* Kept after the last operation: the case reads them at its end. */
+        if (l->keep) keep_frames(l, &fs, p->count, c);
+        frames_free(&fs);
+        if (rc != 0) return rc;
+    }
+    return 0;
+}
+
+resp_value *rh_live_command(const rh_target *t, int argc, const char **argv, char *err,
+                            size_t errlen) {
+    rh_conn conn;
+    if (rh_conn_open(&conn, t->host, t->port, t->timeout_ms, err, errlen) != 0) {
+        rh_conn_close(&conn);
+        return NULL;
+    }
+    rh_live tmp;
+    memset(&tmp, 0, sizeof tmp);
+    resp_value *v = NULL;
+    if (handshake(&tmp, t, &conn, 2) != 0) {
+        snprintf(err, errlen, "%s", tmp.error);
+    } else {
+        size_t lens[16];
+        for (int i = 0; i < argc && i < 16; i++) lens[i] = strlen(argv[i]);
+        resp_buf cmd;
+        resp_buf_init(&cmd, NULL);
+        resp_write_command(&cmd, (size_t)argc, argv, lens);
+        rh_conn_send(&conn, cmd.data, cmd.len, 0, 0);
+        resp_buf_free(&cmd);
+        rh_reply r;
+        rh_conn_read(&conn, t->timeout_ms * 5, &r);
+        if (r.status == RH_READ_OK) {
+            v = r.value;
+            r.value = NULL;
+        } else {
+            snprintf(err, errlen, "%s: %s: no reply", t->name, argv[0]);
+        }
+        rh_reply_clear(&r);
+    }
+    rh_conn_close(&conn);
+    return v;
+}
