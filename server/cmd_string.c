@@ -177,12 +177,13 @@ MR_PROC(mr_cmd_getex) {
     const resp_span *ex;
     int64_t when = 0;
     if (!parse_options(c, argc, argv, 2, 0, &flags, &ex)) return;
-    if (ex != NULL && !expire_ms(c, ex, flags, "getex", &when)) return;
     mr_str *v = mr_db_get(c->srv, c->db, KEY(1));
     if (v == NULL) {
+        /* Redis reads the time only once it has found the key. */
         mr_add_null(c);
         return;
     }
+    if (ex != NULL && !expire_ms(c, ex, flags, "getex", &when)) return;
     mr_add_bulk(c, v->data, v->len);
     if (when != 0) {
         if (when <= c->srv->now_ms) mr_db_delete(c->srv, c->db, KEY(1));
