@@ -172,7 +172,13 @@ MR_PROC(mr_cmd_psubscribe) {
     subscribe_generic(c, argc, argv, KIND_PATTERN);
 }
 
+/* Redis 7.0 lets SUBSCRIBE and PSUBSCRIBE run inside EXEC for backward
+ * compatibility, but not SSUBSCRIBE. */
 MR_PROC(mr_cmd_ssubscribe) {
+    if (c->txn.active) {
+        mr_add_error(c, "ERR SSUBSCRIBE isn't allowed for a DENY BLOCKING client");
+        return;
+    }
     subscribe_generic(c, argc, argv, KIND_SHARD);
 }
 
