@@ -8,8 +8,8 @@
  * reports them (redis-cli builds its hints from the arguments), key-spec
  * notes in Redis's words (they are part of COMMAND INFO's reply), and
  * complexities in this project's own words (and no "history" entries).
- * Subcommands this server lacks (CLIENT PAUSE, CONFIG RESETSTAT, ...)
- * appear only in COMMAND INFO (see `absent_subcommands`).
+ * Subcommands this server lacks (CLIENT PAUSE, CONFIG RESETSTAT, ...) are
+ * not listed under their parents.
  *
  * INFO reports what this server can measure; see mr_cmd_info for the
  * fields it leaves out. */
@@ -182,34 +182,6 @@ static const cmd_meta metas[] = {
          {.name = "shardchannel", .type = "string", .flags = "optional multiple"})},
     {.name = "pubsub|numpat", .flags = "pubsub loading stale", .acl = "@pubsub @slow", .tips = "",
      .since = "2.8.0", .complexity = "O(1)"},
-    /* the subcommands in `absent_subcommands` */
-    {.name = "client|caching", .flags = "noscript loading stale",
-     .acl = "@slow @connection", .tips = ""},
-    {.name = "client|getredir", .flags = "noscript loading stale",
-     .acl = "@slow @connection", .tips = ""},
-    {.name = "client|help", .flags = "loading stale", .acl = "@slow @connection", .tips = ""},
-    {.name = "client|no-evict", .flags = "admin noscript loading stale",
-     .acl = "@admin @slow @dangerous @connection", .tips = ""},
-    {.name = "client|pause", .flags = "admin noscript loading stale",
-     .acl = "@admin @slow @dangerous @connection", .tips = ""},
-    {.name = "client|tracking", .flags = "noscript loading stale",
-     .acl = "@slow @connection", .tips = ""},
-    {.name = "client|trackinginfo", .flags = "noscript loading stale",
-     .acl = "@slow @connection", .tips = ""},
-    {.name = "client|unblock", .flags = "admin noscript loading stale",
-     .acl = "@admin @slow @dangerous @connection", .tips = ""},
-    {.name = "client|unpause", .flags = "admin noscript loading stale",
-     .acl = "@admin @slow @dangerous @connection", .tips = ""},
-    {.name = "command|getkeys", .flags = "loading stale", .acl = "@slow @connection", .tips = ""},
-    {.name = "command|getkeysandflags", .flags = "loading stale",
-     .acl = "@slow @connection", .tips = ""},
-    {.name = "command|help", .flags = "loading stale", .acl = "@slow @connection", .tips = ""},
-    {.name = "config|help", .flags = "loading stale", .acl = "@slow", .tips = ""},
-    {.name = "config|resetstat", .flags = "admin noscript loading stale",
-     .acl = "@admin @slow @dangerous", .tips = ""},
-    {.name = "config|rewrite", .flags = "admin noscript loading stale",
-     .acl = "@admin @slow @dangerous", .tips = ""},
-    {.name = "pubsub|help", .flags = "loading stale", .acl = "@slow", .tips = ""},
     {.name = "append", .flags = "write denyoom fast", .acl = "@write @string @fast", .tips = "",
      .since = "2.0.0", .complexity = "O(1) amortized, the value growing by doubling",
      .specs = SPECS({NULL, "RW insert", 1, 0, 1, 0}),
@@ -618,32 +590,6 @@ static const cmd_meta metas[] = {
 
 #define METAS_LEN (sizeof metas / sizeof metas[0])
 
-/* Subcommands Redis 7.0.15 has and this server does not.  Redis's COMMAND
- * INFO for CLIENT, CONFIG, COMMAND or PUBSUB describes every subcommand,
- * so these are listed there and answered by full name
- * ("client|pause"); nothing runs them, and COMMAND LIST and COMMAND DOCS
- * leave them out.  Their flags and ACL categories are in `metas`. */
-static const mr_command absent_subcommands[] = {
-    {"client|caching", 3, 0, NULL, NULL, 0, 0, 0, NULL, NULL},
-    {"client|getredir", 2, 0, NULL, NULL, 0, 0, 0, NULL, NULL},
-    {"client|help", 2, 0, NULL, NULL, 0, 0, 0, NULL, NULL},
-    {"client|no-evict", 3, 0, NULL, NULL, 0, 0, 0, NULL, NULL},
-    {"client|pause", -3, 0, NULL, NULL, 0, 0, 0, NULL, NULL},
-    {"client|tracking", -3, 0, NULL, NULL, 0, 0, 0, NULL, NULL},
-    {"client|trackinginfo", 2, 0, NULL, NULL, 0, 0, 0, NULL, NULL},
-    {"client|unblock", -3, 0, NULL, NULL, 0, 0, 0, NULL, NULL},
-    {"client|unpause", 2, 0, NULL, NULL, 0, 0, 0, NULL, NULL},
-    {"command|getkeys", -4, 0, NULL, NULL, 0, 0, 0, NULL, NULL},
-    {"command|getkeysandflags", -4, 0, NULL, NULL, 0, 0, 0, NULL, NULL},
-    {"command|help", 2, 0, NULL, NULL, 0, 0, 0, NULL, NULL},
-    {"config|help", 2, 0, NULL, NULL, 0, 0, 0, NULL, NULL},
-    {"config|resetstat", 2, 0, NULL, NULL, 0, 0, 0, NULL, NULL},
-    {"config|rewrite", 2, 0, NULL, NULL, 0, 0, 0, NULL, NULL},
-    {"pubsub|help", 2, 0, NULL, NULL, 0, 0, 0, NULL, NULL},
-};
-
-#define ABSENT_LEN (sizeof absent_subcommands / sizeof absent_subcommands[0])
-
 static const cmd_meta *meta_for(const char *name) {
     for (size_t i = 0; i < METAS_LEN; i++)
         if (strcmp(metas[i].name, name) == 0) return &metas[i];
@@ -724,38 +670,20 @@ static const mr_command *lookup_full_name(const resp_span *a) {
     return NULL;
 }
 
-/* lookup_full_name, and the subcommands only COMMAND INFO knows. */
-static const mr_command *lookup_info_name(const resp_span *a) {
-    const mr_command *cmd = lookup_full_name(a);
-    if (cmd != NULL) return cmd;
-    size_t len = cstr_len(a->ptr, a->len);
-    for (size_t i = 0; i < ABSENT_LEN; i++) {
-        const char *name = absent_subcommands[i].name;
-        if (strlen(name) == len && strncasecmp(name, a->ptr, len) == 0)
-            return &absent_subcommands[i];
-    }
-    return NULL;
-}
-
 #define MAX_INFO_SUBCOMMANDS 32
 
 static int by_name(const void *a, const void *b) {
     return strcmp((*(const mr_command *const *)a)->name, (*(const mr_command *const *)b)->name);
 }
 
-/* The subcommands COMMAND INFO lists under cmd: its own and the absent
- * ones, sorted by name.  Redis lists them in its hash table's order,
- * which changes from one process to the next. */
+/* The subcommands COMMAND INFO lists under cmd, sorted by name.  Redis
+ * lists them in its hash table's order, which changes from one process to
+ * the next. */
 static size_t info_subcommands(const mr_command *cmd, const mr_command **out) {
-    size_t n = 0, plen = strlen(cmd->name);
+    size_t n = 0;
     if (cmd->subcommands == NULL) return 0;
     for (const mr_command *s = cmd->subcommands; s->name != NULL; s++)
         if (n < MAX_INFO_SUBCOMMANDS) out[n++] = s;
-    for (size_t i = 0; i < ABSENT_LEN; i++) {
-        const char *name = absent_subcommands[i].name;
-        if (strncmp(name, cmd->name, plen) == 0 && name[plen] == '|' && n < MAX_INFO_SUBCOMMANDS)
-            out[n++] = &absent_subcommands[i];
-    }
     qsort(out, n, sizeof *out, by_name);
     return n;
 }
@@ -842,7 +770,7 @@ MR_PROC(mr_cmd_command_info) {
     }
     mr_add_array(c, argc - 2);
     for (size_t i = 2; i < argc; i++) {
-        const mr_command *cmd = lookup_info_name(&argv[i]);
+        const mr_command *cmd = lookup_full_name(&argv[i]);
         if (cmd != NULL) add_command_info(c, cmd);
         else mr_add_null(c);
     }

@@ -350,25 +350,26 @@ static void gen_arg(rh_gen *g, const rh_cmd *c, const rh_arg *a, rh_op *op, int 
     }
 }
 
-/* A deliberate mistake: an argument dropped, added, replaced or doubled. */
+/* A deliberate mistake: the last argument dropped or doubled, junk added,
+ * or a value replaced by junk.  Arguments never move, so a value never
+ * lands where a key goes: every key stays in the run's namespace. */
 static void spoil(rh_gen *g, const rh_cmd *c, rh_op *op) {
-    size_t first = c->nwords;
-    size_t at = first + rh_rng_below(&g->rng, op->argc - first + 1);
+    size_t first = c->nwords, last = op->argc - 1;
     switch (rh_rng_below(&g->rng, 4)) {
     case 0:
-        if (at < op->argc) rh_op_remove_arg(op, at);
+        if (op->argc > first) rh_op_remove_arg(op, last);
         break;
     case 1:
         push_pick(g, op, junk, COUNT(junk));
         break;
     case 2:
-        if (at < op->argc) {
-            rh_op_remove_arg(op, at);
-            push_pick(g, op, strings, COUNT(strings));
+        if (op->argc > first && op->argv[last][0] != '@') {
+            rh_op_remove_arg(op, last);
+            push_pick(g, op, junk, COUNT(junk));
         }
         break;
     default:
-        if (at < op->argc) rh_op_push(op, op->argv[at], op->lens[at]);
+        if (op->argc > first) rh_op_push(op, op->argv[last], op->lens[last]);
         break;
     }
 }
@@ -424,12 +425,38 @@ static const rh_cmd *pick_command(rh_gen *g) {
     return c;
 }
 
+/* Two commands break Redis's own EXEC framing, whose array has one element
+ * per queued command: CLIENT REPLY (the array announces replies that never
+ * come) and a (un)subscribe (one confirmation per channel: the extra ones
+ * push the transaction's later replies out of the array).  Neither is
+ * generated on a connection that may be in a transaction; the conformance
+ * cases pin what Redis does there. */
+static int breaks_exec(const rh_cmd *c) {
+    static const char *const breakers[] = {"client|reply", "subscribe", "psubscribe",
+                                           "ssubscribe", "unsubscribe", "punsubscribe",
+                                           "sunsubscribe"};
+    for (size_t i = 0; i < sizeof breakers / sizeof breakers[0]; i++)
+        if (strcmp(c->name, breakers[i]) == 0) return 1;
+    return 0;
+}
+
+static const rh_cmd *pick_for(rh_gen *g, int conn) {
+    const rh_cmd *c;
+    do c = pick_command(g);
+    while (g->in_multi[conn] && breaks_exec(c));
+    if (strcmp(c->name, "multi") == 0) g->in_multi[conn] = 1;
+    if (!strcmp(c->name, "exec") || !strcmp(c->name, "discard") || !strcmp(c->name, "reset") ||
+        !strcmp(c->name, "quit"))
+        g->in_multi[conn] = 0;
+    return c;
+}
+
 void rh_gen_batch(rh_gen *g, rh_program *p) {
     int conn = (int)rh_rng_below(&g->rng, g->cfg.nconns);
     size_t depth = batch_depth(g);
     for (size_t i = 0; i < depth; i++) {
         rh_op *op = rh_program_add(p, RH_OP_COMMAND, conn);
-        rh_gen_command(g, pick_command(g), op);
+        rh_gen_command(g, pick_for(g, conn), op);
         if (rh_rng_chance(&g->rng, g->cfg.inline_permille) && inline_safe(op))
             op->kind = RH_OP_INLINE;
         if (rh_rng_chance(&g->rng, g->cfg.chunk_permille))

@@ -66,6 +66,7 @@ typedef struct rh_gen {
     const rh_cmd **cmds; /* what is generated */
     size_t ncmds;
     size_t missing; /* commands only the reference lists */
+    int in_multi[RH_PROGRAM_CONNS]; /* MULTI sent, no EXEC/DISCARD/RESET yet */
 } rh_gen;
 
 /* Chooses what to generate: the commands of the reference's table t that

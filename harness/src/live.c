@@ -250,34 +250,55 @@ static void send_batch(rh_live *l, const rh_program *p, size_t from, size_t to, 
     resp_buf_free(&bytes);
 }
 
-/* Reads the reference's replies to ops [from, to) on connection c.
- * Returns the replies the last operation expected (0: the servers may
- * still be working on it). */
-static int read_reference(rh_live *l, const rh_program *p, size_t from, size_t to, int c,
-                          frames *fs) {
+/* What reading the reference's replies to a batch found. */
+typedef struct batch_read {
+    int last_wanted; /* replies the last operation was owed (0: the servers
+                      * may still be working on it) */
+    int desync;      /* the model was wrong: fewer replies came, or more */
+} batch_read;
+
+/* Before a batch is sent: the messages that reached connection c since its
+ * last batch, read while the model still knows its subscriptions. */
+static void read_pending(rh_live *l, size_t from, int c, frames *fs) {
+    rh_conn *conn = &l->conns[REFERENCE][c];
+    rh_model_batch(&l->model[c]);
+    while (!conn->eof && rh_conn_wait(conn, 0) > 0) {
+        frame *f = frames_add(fs);
+        f->op = from;
+        rh_conn_read(conn, l->cfg.reference_wait_ms, &f->r);
+        if (f->r.status != RH_READ_OK) return;
+        f->oob = 1;
+        f->rule = rule_for(l, "message", 0);
+    }
+}
+
+/* Reads the reference's replies to ops [from, to) on connection c. */
+static batch_read read_reference(rh_live *l, const rh_program *p, size_t from, size_t to, int c,
+                                 frames *fs) {
     rh_conn *conn = &l->conns[REFERENCE][c];
     rh_model *m = &l->model[c];
-    long long timeout = l->cfg.b->timeout_ms;
-    int want = 0;
-    for (size_t i = from; i < to; i++) {
+    long long wait = l->cfg.b->timeout_ms < l->cfg.reference_wait_ms ? l->cfg.b->timeout_ms
+                                                                       : l->cfg.reference_wait_ms;
+    batch_read br = {0, 0};
+    for (size_t i = from; i < to && !br.desync; i++) {
         const rh_op *op = &p->ops[i];
         char cmd[64];
         op_label(l, p, i, 0, cmd, sizeof cmd);
-        want = rh_model_expect(m, op, cmd);
+        int want = rh_model_expect(m, op, cmd);
+        br.last_wanted = want;
         size_t nqueued = 0;
         rh_queued *queued = strcmp(cmd, "exec") == 0 ? rh_model_take_queued(m, &nqueued) : NULL;
         for (int got = 0; want < 0 || got < want;) {
             if (want < 0 && rh_conn_wait(conn, l->cfg.quiet_ms) == 0 && !conn->eof) break;
             frame *f = frames_add(fs);
             f->op = i;
-            rh_conn_read(conn, timeout, &f->r);
+            rh_conn_read(conn, wait, &f->r);
             if (f->r.status == RH_READ_TIMEOUT) {
-                /* The model expected more than came: stop reading here. */
                 rh_reply_clear(&f->r);
                 fs->n--;
                 l->timeouts++;
-                free(queued);
-                return 1;
+                br.desync = 1;
+                break;
             }
             if (f->r.status != RH_READ_OK) break;
             f->oob = rh_model_out_of_band(m, cmd, f->r.value);
@@ -292,15 +313,47 @@ static int read_reference(rh_live *l, const rh_program *p, size_t from, size_t t
         }
         free(queued);
     }
-    return want;
+    /* Replies the model did not expect: compared as they are, byte for
+     * byte, and the connection starts afresh after this batch. */
+    while (!conn->eof && rh_conn_wait(conn, 0) > 0) {
+        frame *f = frames_add(fs);
+        f->op = to - 1;
+        rh_conn_read(conn, wait, &f->r);
+        if (f->r.status != RH_READ_OK || !rh_model_out_of_band(m, "", f->r.value)) {
+            br.desync = 1;
+            l->surplus++;
+        }
+        if (f->r.status != RH_READ_OK) break;
+        f->oob = 1;
+        f->rule = rule_for(l, "message", 0);
+    }
+    return br;
 }
 
-/* The frames of ops [j, k) under a SUBSCRIPTIONS rule: one group. */
+/* Rules that compare a run of frames as one group: where the run that
+ * starts at frame j ends (j + 1 when the rule does not group it). */
 static size_t group_end(const frames *fs, size_t j) {
+    const frame *f0 = &fs->f[j];
+    if (f0->rule == NULL || f0->r.status != RH_READ_OK) return j + 1;
     size_t k = j + 1;
-    while (k < fs->n && fs->f[k].op == fs->f[j].op && !fs->f[k].oob &&
-           fs->f[k].r.status == RH_READ_OK)
-        k++;
+    switch (f0->rule->kind) {
+    case RH_RULE_SUBSCRIPTIONS:
+        if (f0->oob || !rh_rules_is_confirmation(f0->r.value)) return k;
+        while (k < fs->n && fs->f[k].op == f0->op && !fs->f[k].oob &&
+               fs->f[k].r.status == RH_READ_OK && rh_rules_is_confirmation(fs->f[k].r.value))
+            k++;
+        return k;
+    case RH_RULE_SAME_PUBLISH:
+        while (k < fs->n && fs->f[k].oob && fs->f[k].r.status == RH_READ_OK &&
+               rh_rules_same_publish(f0->r.value, fs->f[k].r.value))
+            k++;
+        return k;
+    case RH_RULE_MATCH:
+    case RH_RULE_UNORDERED:
+    case RH_RULE_TOLERANCE:
+    case RH_RULE_SCAN:
+    case RH_RULE_SUBCOMMANDS: return k;
+    }
     return k;
 }
 
@@ -319,11 +372,14 @@ static int compare_group(rh_live *l, const rh_program *p, const frames *fs, size
         vb[i] = fs->f[j + i].r.value;
         l->replies++;
     }
-    same = same && rh_rules_same_confirmations(va, vb, n);
+    if (same && fs->f[j].rule->kind == RH_RULE_SUBSCRIPTIONS)
+        same = rh_rules_same_confirmations(va, vb, n);
+    else if (same)
+        same = rh_rules_same_messages(va, vb, n);
     if (!same) {
         size_t i = 0;
         while (i + 1 < n && ra[i].status == RH_READ_OK && resp_value_equal(va[i], vb[i])) i++;
-        fill_diff(l, p, fs->f[j].op, 0, c, &ra[i], &fs->f[j + i].r, NULL, d);
+        fill_diff(l, p, fs->f[j].op, fs->f[j].oob, c, &ra[i], &fs->f[j + i].r, NULL, d);
     }
     for (size_t i = 0; i < n; i++) rh_reply_clear(&ra[i]);
     free(ra);
@@ -340,8 +396,8 @@ static int compare_batch(rh_live *l, const rh_program *p, const frames *fs, int 
     long long timeout = l->cfg.a->timeout_ms;
     for (size_t j = 0; j < fs->n; j++) {
         const frame *fb = &fs->f[j];
-        if (fb->rule != NULL && fb->rule->kind == RH_RULE_SUBSCRIPTIONS && !fb->oob) {
-            size_t k = group_end(fs, j);
+        size_t k = group_end(fs, j);
+        if (k > j + 1) {
             if (compare_group(l, p, fs, j, k, c, d)) return 1;
             j = k - 1;
             continue;
@@ -410,19 +466,22 @@ static int run_batch(rh_live *l, const rh_program *p, size_t from, size_t to, rh
                        l->model[c].dead))
         close_pair(l, c);
     if (!l->open[c] && open_pair(l, c, p->protos[c]) != 0) return -1;
-    send_batch(l, p, from, to, c);
     frames fs = {0};
-    int last_wanted = read_reference(l, p, from, to, c, &fs);
+    read_pending(l, from, c, &fs);
+    send_batch(l, p, from, to, c);
+    batch_read br = read_reference(l, p, from, to, c, &fs);
     long long extra_wait = p->ops[to - 1].kind == RH_OP_RAW ? l->cfg.quiet_ms : -1;
     int rc = compare_batch(l, p, &fs, c, extra_wait, d);
     if (l->keep) keep_frames(l, &fs, to - 1, c);
     frames_free(&fs);
     /* With no reply to wait for, give both servers time to run the batch
      * before another connection's traffic can overtake it. */
-    if (rc == 0 && last_wanted == 0) {
+    if (rc == 0 && br.last_wanted == 0) {
         rh_sleep_ms(l->cfg.settle_ms);
         l->settles++;
     }
+    /* The model lost track of this connection: start it afresh on both. */
+    if (rc == 0 && br.desync) close_pair(l, c);
     return rc;
 }
 

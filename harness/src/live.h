@@ -23,6 +23,7 @@ typedef struct rh_live_config {
     const rh_cmdtable *table; /* to name subcommands */
     long long quiet_ms;       /* a broken frame's answer is complete after this silence */
     long long settle_ms;      /* time a batch with nothing to wait for gets to run */
+    long long reference_wait_ms; /* longest wait for a reply the model expects */
 } rh_live_config;
 
 /* What the reference said to one batch, kept for writing a case. */
@@ -51,6 +52,7 @@ typedef struct rh_live {
     size_t nlines;
     unsigned long long sent, replies;
     unsigned long long timeouts; /* the reference sent fewer replies than the model expected */
+    unsigned long long surplus;  /* ... or more */
     unsigned long long settles;  /* batches given settle_ms to run */
     char error[300];       /* why the run could not go on (connect, handshake) */
 } rh_live;

@@ -14,6 +14,8 @@ void rh_model_init(rh_model *m, int proto) {
     m->proto = proto;
 }
 
+void rh_model_batch(rh_model *m) { m->had_subs = m->nsubs > 0; }
+
 void rh_model_free(rh_model *m) {
     for (size_t i = 0; i < m->nsubs; i++) free(m->subs[i]);
     free(m->subs);
@@ -54,6 +56,7 @@ static void subs_set(rh_model *m, char kind, const char *name, size_t len, int o
     memcpy(s + 1, name, len);
     s[len + 1] = '\0';
     m->subs[m->nsubs++] = s;
+    m->had_subs = 1;
 }
 
 static const char *const sub_words[] = {"subscribe", "psubscribe", "ssubscribe"};
@@ -110,23 +113,40 @@ static int client_reply(rh_model *m, const rh_op *op) {
 int rh_model_expect(rh_model *m, const rh_op *op, const char *cmd) {
     if (m->dead) return 0;
     if (op->kind == RH_OP_RAW) return -1;
+    int silent = m->reply_off || m->skip_next;
+    int bare = op->argc == 1;
+    /* QUIT runs at once, even inside MULTI. */
+    if (strcmp(cmd, "quit") == 0 && silent) m->dead = 1;
+    if (m->in_multi && bare && strcmp(cmd, "exec") == 0) {
+        m->in_multi = 0;
+        m->skip_next = 0;
+        return silent ? 0 : 1;
+    }
     if (m->in_multi) {
-        if (!strcmp(cmd, "exec") || !strcmp(cmd, "discard")) m->in_multi = 0;
-        if (!strcmp(cmd, "discard")) {
+        /* Queued: QUEUED or an error each.  Only a well-formed EXEC,
+         * DISCARD or RESET ends the transaction. */
+        if (bare && (!strcmp(cmd, "discard") || !strcmp(cmd, "reset"))) m->in_multi = 0;
+        if (bare && !strcmp(cmd, "discard")) {
             size_t n;
             free(rh_model_take_queued(m, &n));
         }
-        if (strcmp(cmd, "reset") != 0) return 1;
+        if (!bare || strcmp(cmd, "reset") != 0) {
+            m->skip_next = 0;
+            return silent ? 0 : 1;
+        }
     }
-    if (strcmp(cmd, "reset") == 0) {
+    if (strcmp(cmd, "reset") == 0 && bare) {
+        int had = m->had_subs;
         rh_model_free(m);
         m->proto = 2;
+        m->had_subs = had;
         return 1;
     }
+    /* MULTI is refused only in a RESP2 subscriber's context; its reply may
+     * be off, so the state is set here rather than from the reply. */
+    if (strcmp(cmd, "multi") == 0 && bare && !(m->proto == 2 && m->nsubs > 0)) m->in_multi = 1;
     if (strcmp(cmd, "client|reply") == 0) return client_reply(m, op);
-    int silent = m->reply_off || m->skip_next;
     m->skip_next = 0;
-    if (strcmp(cmd, "quit") == 0 && silent) m->dead = 1;
     if (is_sub_command(cmd)) {
         int n = confirmations(m, op, cmd);
         if (n < 0) return silent ? 0 : 1;
@@ -140,7 +160,7 @@ int rh_model_out_of_band(const rh_model *m, const char *cmd, const resp_value *v
     if (v->count < 3 || v->count > 4) return v->type == RESP_PUSH;
     const resp_value *w = &v->elems[0];
     if (bulk_is(w, "message") || bulk_is(w, "pmessage") || bulk_is(w, "smessage"))
-        return m->nsubs > 0;
+        return m->nsubs > 0 || m->had_subs;
     if (w->type != RESP_BULK_STRING || v->count != 3 || v->elems[2].type != RESP_INTEGER)
         return v->type == RESP_PUSH;
     int confirmation = word_index(w->str, w->len, sub_words) >= 0 ||
@@ -163,7 +183,6 @@ static void observe_confirmation(rh_model *m, const resp_value *v) {
 }
 
 void rh_model_observe(rh_model *m, const rh_op *op, const char *cmd, const resp_value *v) {
-    if (strcmp(cmd, "multi") == 0 && v->type == RESP_SIMPLE_STRING) m->in_multi = 1;
     if (m->in_multi && v->type == RESP_SIMPLE_STRING && v->len == 6 &&
         memcmp(v->str, "QUEUED", 6) == 0) {
         m->queued = realloc(m->queued, (m->nqueued + 1) * sizeof *m->queued);

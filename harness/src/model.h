@@ -27,11 +27,15 @@ typedef struct rh_model {
                     * closes only when it has something to write */
     char **subs;   /* "0name" channels, "1name" patterns, "2name" shard channels */
     size_t nsubs;
+    int had_subs;  /* subscribed at some point in the current batch: a
+                    * message may still arrive after an unsubscribe */
     rh_queued *queued; /* the commands MULTI queued, for EXEC's reply */
     size_t nqueued;
 } rh_model;
 
 void rh_model_init(rh_model *m, int proto);
+/* A new batch starts on the connection. */
+void rh_model_batch(rh_model *m);
 void rh_model_free(rh_model *m);
 
 /* Replies the reference sends to op (pushes not counted), or -1: read

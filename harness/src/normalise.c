@@ -79,13 +79,18 @@ static int parse_line(rh_rule *rule, char *ln, int line, char *err, size_t errle
         rule->kind = RH_RULE_SCAN;
     } else if (KIND_IS("subscriptions")) {
         rule->kind = RH_RULE_SUBSCRIPTIONS;
+    } else if (KIND_IS("same-publish")) {
+        rule->kind = RH_RULE_SAME_PUBLISH;
+    } else if (KIND_IS("subcommands")) {
+        rule->kind = RH_RULE_SUBCOMMANDS;
     } else {
-        snprintf(err, errlen, "line %d: unknown rule '%.*s' (match, unordered, tolerance, scan, subscriptions)",
+        snprintf(err, errlen, "line %d: unknown rule '%.*s' (match, unordered, tolerance, scan, subscriptions, same-publish, subcommands)",
                  line, (int)kindlen, kind);
         return -1;
     }
 #undef KIND_IS
-    if ((rule->kind == RH_RULE_SCAN || rule->kind == RH_RULE_SUBSCRIPTIONS) && arglen > 0) {
+    if (rule->kind != RH_RULE_MATCH && rule->kind != RH_RULE_UNORDERED &&
+        rule->kind != RH_RULE_TOLERANCE && arglen > 0) {
         snprintf(err, errlen, "line %d: '%s' takes no argument", line, arg);
         return -1;
     }
@@ -244,6 +249,49 @@ static void print_match(resp_buf *out, const rh_rule *rule, const resp_value *v)
     }
 }
 
+/* COMMAND INFO: an entry is [name, arity, flags, first, last, step, acl,
+ * tips, key specs, subcommands]. */
+#define SUBCOMMANDS 9
+
+static const resp_value *entry_named(const resp_value *list, const resp_value *name) {
+    for (size_t i = 0; i < list->count; i++) {
+        const resp_value *e = &list->elems[i];
+        if (e->type == RESP_ARRAY && e->count > 0 && resp_value_equal(&e->elems[0], name))
+            return e;
+    }
+    return NULL;
+}
+
+static int same_entry(const resp_value *a, const resp_value *b);
+
+/* The subcommands both list must be described alike. */
+static int same_common_subcommands(const resp_value *a, const resp_value *b) {
+    if (!is_aggregate(a) || !is_aggregate(b)) return resp_value_equal(a, b);
+    for (size_t i = 0; i < a->count; i++) {
+        const resp_value *e = &a->elems[i];
+        if (e->type != RESP_ARRAY || e->count == 0) return 0;
+        const resp_value *other = entry_named(b, &e->elems[0]);
+        if (other != NULL && !same_entry(e, other)) return 0;
+    }
+    return 1;
+}
+
+static int same_entry(const resp_value *a, const resp_value *b) {
+    if (a->type != RESP_ARRAY || b->type != RESP_ARRAY || a->count != b->count ||
+        a->count <= SUBCOMMANDS)
+        return resp_value_equal(a, b);
+    for (size_t i = 0; i < SUBCOMMANDS; i++)
+        if (!resp_value_equal(&a->elems[i], &b->elems[i])) return 0;
+    return same_common_subcommands(&a->elems[SUBCOMMANDS], &b->elems[SUBCOMMANDS]);
+}
+
+static int same_entries(const resp_value *a, const resp_value *b) {
+    if (a->type != RESP_ARRAY || b->type != RESP_ARRAY || a->count != b->count) return 0;
+    for (size_t i = 0; i < a->count; i++)
+        if (!same_entry(&a->elems[i], &b->elems[i])) return 0;
+    return 1;
+}
+
 int rh_rules_same_value(const rh_rule *rule, const resp_value *a, const resp_value *b) {
     if (resp_value_equal(a, b)) return 1;
     if (rule == NULL || is_error(a) || is_error(b)) return 0;
@@ -256,7 +304,9 @@ int rh_rules_same_value(const rh_rule *rule, const resp_value *a, const resp_val
                (a->integer > b->integer ? a->integer - b->integer : b->integer - a->integer) <=
                    rule->n;
     case RH_RULE_SCAN: return same_scan(a, b);
-    case RH_RULE_SUBSCRIPTIONS: return 0; /* compared as a group */
+    case RH_RULE_SUBCOMMANDS: return same_entries(a, b);
+    case RH_RULE_SUBSCRIPTIONS:
+    case RH_RULE_SAME_PUBLISH: return 0; /* compared as a group */
     }
     return 0;
 }
@@ -268,7 +318,7 @@ int rh_rules_same(const rh_rule *rule, const resp_value *a, const char *raw_a, s
     return rh_rules_same_value(rule, a, b);
 }
 
-static int confirmation_shape(const resp_value *v) {
+int rh_rules_is_confirmation(const resp_value *v) {
     return (v->type == RESP_ARRAY || v->type == RESP_PUSH) && v->count == 3 &&
            v->elems[0].type == RESP_BULK_STRING && v->elems[2].type == RESP_INTEGER;
 }
@@ -279,7 +329,8 @@ int rh_rules_same_confirmations(const resp_value *const *a, const resp_value *co
     if (ea == NULL || eb == NULL) rh_die("out of memory");
     int ok = 1;
     for (size_t i = 0; i < n && ok; i++) {
-        ok = confirmation_shape(a[i]) && confirmation_shape(b[i]) && a[i]->type == b[i]->type &&
+        ok = rh_rules_is_confirmation(a[i]) && rh_rules_is_confirmation(b[i]) &&
+             a[i]->type == b[i]->type &&
              resp_value_equal(&a[i]->elems[0], &b[i]->elems[0]) &&
              resp_value_equal(&a[i]->elems[2], &b[i]->elems[2]);
         if (ok) ea[i] = a[i]->elems[1], eb[i] = b[i]->elems[1];
@@ -296,6 +347,34 @@ static void print_plain(resp_buf *out, const resp_value *v, const char *ns) {
     char *p = rh_print(v, ns);
     rh_bufprintf(out, "%s", p);
     free(p);
+}
+
+/* Borrowed values as one aggregate, for same_multiset. */
+static resp_value gather(const resp_value *const *v, size_t n, resp_value *store) {
+    for (size_t i = 0; i < n; i++) store[i] = *v[i];
+    return (resp_value){.type = RESP_ARRAY, .elems = store, .count = n};
+}
+
+int rh_rules_same_messages(const resp_value *const *a, const resp_value *const *b, size_t n) {
+    resp_value *sa = calloc(n + 1, sizeof *sa), *sb = calloc(n + 1, sizeof *sb);
+    if (sa == NULL || sb == NULL) rh_die("out of memory");
+    resp_value ga = gather(a, n, sa), gb = gather(b, n, sb);
+    int ok = same_multiset(&ga, &gb);
+    free(sa);
+    free(sb);
+    return ok;
+}
+
+static int is_pmessage(const resp_value *v) {
+    return (v->type == RESP_ARRAY || v->type == RESP_PUSH) && v->count == 4 &&
+           v->elems[0].type == RESP_BULK_STRING && v->elems[0].len == 8 &&
+           memcmp(v->elems[0].str, "pmessage", 8) == 0;
+}
+
+int rh_rules_same_publish(const resp_value *first, const resp_value *v) {
+    return is_pmessage(first) && is_pmessage(v) && first->type == v->type &&
+           resp_value_equal(&first->elems[2], &v->elems[2]) &&
+           resp_value_equal(&first->elems[3], &v->elems[3]);
 }
 
 /* v printed with "unordered " before the aggregate at element `at` (or
@@ -315,8 +394,33 @@ static void print_unordered(resp_buf *out, const resp_value *v, long long at, co
     resp_buf_append(out, "]", 1);
 }
 
+/* COMMAND INFO entries with any non-empty subcommand list as "any". */
+static void print_entries(resp_buf *out, const resp_value *v, const char *ns) {
+    if (v->type != RESP_ARRAY) {
+        print_plain(out, v, ns);
+        return;
+    }
+    resp_buf_append(out, "*[", 2);
+    for (size_t i = 0; i < v->count; i++) {
+        const resp_value *e = &v->elems[i];
+        if (i > 0) resp_buf_append(out, " ", 1);
+        if (e->type != RESP_ARRAY || e->count <= SUBCOMMANDS ||
+            e->elems[SUBCOMMANDS].count == 0) {
+            print_plain(out, e, ns);
+            continue;
+        }
+        resp_buf_append(out, "*[", 2);
+        for (size_t k = 0; k < SUBCOMMANDS; k++) {
+            print_plain(out, &e->elems[k], ns);
+            resp_buf_append(out, " ", 1);
+        }
+        resp_buf_append(out, "any]", 4);
+    }
+    resp_buf_append(out, "]", 1);
+}
+
 char *rh_rules_expectation(const rh_rule *rule, const resp_value *v, const char *ns) {
-    if (rule == NULL || is_error(v) || rule->kind == RH_RULE_SUBSCRIPTIONS) return rh_print(v, ns);
+    if (rule == NULL || is_error(v)) return rh_print(v, ns);
     resp_buf out;
     resp_buf_init(&out, NULL);
     switch (rule->kind) {
@@ -333,7 +437,9 @@ char *rh_rules_expectation(const rh_rule *rule, const resp_value *v, const char 
         else if (scan_shape(v)) rh_bufprintf(&out, "*[$/^[0-9]+$/ any]");
         else print_plain(&out, v, ns);
         break;
-    case RH_RULE_SUBSCRIPTIONS: print_plain(&out, v, ns); break;
+    case RH_RULE_SUBCOMMANDS: print_entries(&out, v, ns); break;
+    case RH_RULE_SUBSCRIPTIONS:
+    case RH_RULE_SAME_PUBLISH: print_plain(&out, v, ns); break;
     }
     resp_buf_append(&out, "", 1);
     return out.data;

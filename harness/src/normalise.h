@@ -15,6 +15,10 @@
  *                   are "0", else only the shape
  *   subscriptions   the confirmations one command gets: channels in any
  *                   order, the kinds and counts in order
+ *   same-publish    the pattern messages one PUBLISH delivers to one
+ *                   subscriber (same channel, same payload): in any order
+ *   subcommands     COMMAND INFO entries: a container's subcommands (its
+ *                   element 9) in any order, those both servers list alike
  * A command may be written "name/N": the rule holds only when it has N
  * arguments (its name included), and wins over a rule for the bare name.
  * Error replies are always compared byte for byte; so is every reply of a
@@ -33,7 +37,9 @@ typedef enum rh_rule_kind {
     RH_RULE_UNORDERED,
     RH_RULE_TOLERANCE,
     RH_RULE_SCAN,
-    RH_RULE_SUBSCRIPTIONS
+    RH_RULE_SUBSCRIPTIONS,
+    RH_RULE_SAME_PUBLISH,
+    RH_RULE_SUBCOMMANDS
 } rh_rule_kind;
 
 typedef struct rh_rule {
@@ -65,8 +71,14 @@ int rh_rules_same(const rh_rule *rule, const resp_value *a, const char *raw_a, s
                   const resp_value *b, const char *raw_b, size_t len_b);
 /* The same for two values without their bytes (elements of a reply). */
 int rh_rules_same_value(const rh_rule *rule, const resp_value *a, const resp_value *b);
+/* The rules that compare several consecutive replies as one group: */
 /* SUBSCRIPTIONS: n confirmations from each server. */
 int rh_rules_same_confirmations(const resp_value *const *a, const resp_value *const *b, size_t n);
+int rh_rules_is_confirmation(const resp_value *v);
+/* SAME_PUBLISH: n pattern messages from each server. */
+int rh_rules_same_messages(const resp_value *const *a, const resp_value *const *b, size_t n);
+/* Non-zero when pattern message v came from the same PUBLISH as first. */
+int rh_rules_same_publish(const resp_value *first, const resp_value *v);
 
 /* The expectation a case writes for reply v under rule: v printed
  * (namespace ns as '@'), the rule turned into the matching matcher.  The
