@@ -66,7 +66,8 @@ typedef struct rh_gen {
     const rh_cmd **cmds; /* what is generated */
     size_t ncmds;
     size_t missing; /* commands only the reference lists */
-    int in_multi[RH_PROGRAM_CONNS]; /* MULTI sent, no EXEC/DISCARD/RESET yet */
+    int in_multi[RH_PROGRAM_CONNS];  /* MULTI sent, no EXEC/DISCARD/RESET yet */
+    int reply_off[RH_PROGRAM_CONNS]; /* CLIENT REPLY OFF or SKIP sent, no ON/RESET yet */
 } rh_gen;
 
 /* Chooses what to generate: the commands of the reference's table t that

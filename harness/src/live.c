@@ -205,15 +205,30 @@ static const rh_rule *rule_for(const rh_live *l, const char *cmd, size_t argc) {
     return rh_rules_find(l->cfg.rules, cmd, argc);
 }
 
-/* A transaction's replies, each under its own command's rule. */
+/* A transaction's replies, each under its own command's rule.  Messages
+ * the transaction delivered to this connection sit among them (RESP3);
+ * those one PUBLISH delivered compare in any order. */
 static int same_exec(const rh_live *l, const frame *fb, const resp_value *a) {
     const resp_value *b = fb->r.value;
-    if (a->type != RESP_ARRAY || b->type != RESP_ARRAY || a->count != b->count ||
-        a->count != fb->nqueued)
-        return 0;
-    for (size_t i = 0; i < a->count; i++) {
-        const rh_rule *rule = rule_for(l, fb->queued[i].name, fb->queued[i].argc);
-        if (!rh_rules_same_value(rule, &a->elems[i], &b->elems[i])) return 0;
+    if (a->type != RESP_ARRAY || b->type != RESP_ARRAY || a->count != b->count) return 0;
+    size_t q = 0;
+    for (size_t i = 0; i < a->count;) {
+        const resp_value *e = &b->elems[i];
+        if (e->type == RESP_PUSH) {
+            size_t k = i + 1;
+            while (k < b->count && rh_rules_same_publish(e, &b->elems[k])) k++;
+            const resp_value *va[64], *vb[64];
+            size_t n = k - i < 64 ? k - i : 64;
+            for (size_t j = 0; j < n; j++) va[j] = &a->elems[i + j], vb[j] = &b->elems[i + j];
+            if (!rh_rules_same_messages(va, vb, n)) return 0;
+            i += n;
+            continue;
+        }
+        const rh_rule *rule =
+            q < fb->nqueued ? rule_for(l, fb->queued[q].name, fb->queued[q].argc) : NULL;
+        if (!rh_rules_same_value(rule, &a->elems[i], e)) return 0;
+        q++;
+        i++;
     }
     return 1;
 }
@@ -224,7 +239,7 @@ static int same_reply(const rh_live *l, const rh_reply *a, const frame *fb) {
     if (a->status != RH_READ_OK)
         return a->rawlen == b->rawlen && memcmp(a->raw, b->raw, a->rawlen) == 0;
     if (a->rawlen == b->rawlen && memcmp(a->raw, b->raw, a->rawlen) == 0) return 1;
-    if (fb->nqueued > 0 && same_exec(l, fb, a->value)) return 1;
+    if (fb->queued != NULL && same_exec(l, fb, a->value)) return 1;
     return rh_rules_same(fb->rule, a->value, a->raw, a->rawlen, b->value, b->raw, b->rawlen);
 }
 
@@ -435,14 +450,18 @@ static int compare_batch(rh_live *l, const rh_program *p, const frames *fs, int 
 /* The expectation for an EXEC reply: each element under its command's rule. */
 static char *exec_expectation(const rh_live *l, const frame *f) {
     const resp_value *v = f->r.value;
-    if (v->type != RESP_ARRAY || v->count != f->nqueued)
-        return rh_rules_expectation(f->rule, v, l->ns);
+    if (v->type != RESP_ARRAY) return rh_rules_expectation(f->rule, v, l->ns);
     resp_buf out;
     resp_buf_init(&out, NULL);
     resp_buf_append(&out, "*[", 2);
+    size_t q = 0;
     for (size_t i = 0; i < v->count; i++) {
-        char *e = rh_rules_expectation(rule_for(l, f->queued[i].name, f->queued[i].argc),
-                                       &v->elems[i], l->ns);
+        const rh_rule *rule = NULL;
+        if (v->elems[i].type != RESP_PUSH && q < f->nqueued) {
+            rule = rule_for(l, f->queued[q].name, f->queued[q].argc);
+            q++;
+        }
+        char *e = rh_rules_expectation(rule, &v->elems[i], l->ns);
         rh_bufprintf(&out, "%s%s", i ? " " : "", e);
         free(e);
     }
@@ -454,10 +473,31 @@ static void keep_frames(rh_live *l, const frames *fs, size_t last, int c) {
     for (size_t j = 0; j < fs->n; j++) {
         const frame *f = &fs->f[j];
         char *text = f->r.status == RH_READ_CLOSED ? rh_strdup("closed")
-                     : f->nqueued > 0              ? exec_expectation(l, f)
+                     : f->queued != NULL           ? exec_expectation(l, f)
                                                    : rh_rules_expectation(f->rule, f->r.value, l->ns);
         keep_line(l, last, c, text);
     }
+}
+
+static int await_close(rh_live *l, const rh_program *p, size_t op, int c, rh_live_diff *d) {
+    rh_conn *b = &l->conns[REFERENCE][c], *a = &l->conns[UNDER_TEST][c];
+    int closed[2];
+    rh_conn *sides[2] = {a, b};
+    long long waits[2] = {l->cfg.a->timeout_ms, l->cfg.reference_wait_ms};
+    for (int s = 0; s < 2; s++) {
+        long long deadline = rh_now_ms() + waits[s];
+        while (!sides[s]->eof && rh_now_ms() < deadline)
+            if (rh_conn_wait(sides[s], deadline - rh_now_ms()) > 0) break;
+        closed[s] = sides[s]->eof && sides[s]->in.len == sides[s]->off;
+    }
+    if (closed[0] == closed[1]) return 0;
+    rh_reply ra = {.status = closed[0] ? RH_READ_CLOSED : RH_READ_TIMEOUT};
+    rh_reply rb = {.status = closed[1] ? RH_READ_CLOSED : RH_READ_TIMEOUT};
+    fill_diff(l, p, op, 0, c, &ra, &rb,
+              closed[1] ? "the reference closed the connection after QUIT, the other kept it open"
+                        : "closed the connection after QUIT, the reference kept it open",
+              d);
+    return 1;
 }
 
 static int run_batch(rh_live *l, const rh_program *p, size_t from, size_t to, rh_live_diff *d) {
@@ -480,6 +520,9 @@ static int run_batch(rh_live *l, const rh_program *p, size_t from, size_t to, rh
         rh_sleep_ms(l->cfg.settle_ms);
         l->settles++;
     }
+    /* After QUIT both servers must close before any other connection's
+     * traffic can see the client still there. */
+    if (rc == 0 && l->model[c].closing && !l->model[c].dead) rc = await_close(l, p, to - 1, c, d);
     /* The model lost track of this connection: start it afresh on both. */
     if (rc == 0 && br.desync) close_pair(l, c);
     return rc;

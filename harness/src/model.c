@@ -116,7 +116,10 @@ int rh_model_expect(rh_model *m, const rh_op *op, const char *cmd) {
     int silent = m->reply_off || m->skip_next;
     int bare = op->argc == 1;
     /* QUIT runs at once, even inside MULTI. */
-    if (strcmp(cmd, "quit") == 0 && silent) m->dead = 1;
+    if (strcmp(cmd, "quit") == 0) {
+        m->closing = 1;
+        m->dead = silent;
+    }
     if (m->in_multi && bare && strcmp(cmd, "exec") == 0) {
         m->in_multi = 0;
         m->skip_next = 0;

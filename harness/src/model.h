@@ -23,6 +23,7 @@ typedef struct rh_model {
     int in_multi;  /* commands are queued */
     int reply_off; /* CLIENT REPLY OFF: only pushes arrive */
     int skip_next; /* CLIENT REPLY SKIP */
+    int closing;   /* QUIT: the server closes the connection */
     int dead;      /* QUIT with replies off: the server ignores the rest and
                     * closes only when it has something to write */
     char **subs;   /* "0name" channels, "1name" patterns, "2name" shard channels */
