@@ -568,7 +568,7 @@ static int run_seed(shared *sh, unsigned long long seed) {
     r.seed = seed;
     r.lcfg = (rh_live_config){&sh->ta, &sh->tb, &sh->rules, &sh->table, 20, 5, 500};
     char err[400];
-    if (rh_gen_init(&r.gen, &sh->table, sh->names_a, sh->nnames_a, &sh->excl, &sh->o->gen, seed,
+    if (rh_gen_init(&r.gen, &sh->table, (const char *const *)sh->names_a, sh->nnames_a, &sh->excl, &sh->o->gen, seed,
                     NULL, err, sizeof err) != 0)
         rh_die("%s", err);
     rh_program seg;
@@ -743,7 +743,7 @@ int rh_fuzz_main(int argc, char **argv) {
     resp_buf notes;
     resp_buf_init(&notes, NULL);
     char err[400];
-    if (rh_gen_init(&g, &sh.table, sh.names_a, sh.nnames_a, &sh.excl, &o.gen, o.seed_lo, &notes,
+    if (rh_gen_init(&g, &sh.table, (const char *const *)sh.names_a, sh.nnames_a, &sh.excl, &o.gen, o.seed_lo, &notes,
                     err, sizeof err) != 0)
         rh_die("%s", err);
     if (o.list_only) {

@@ -114,13 +114,13 @@ void rh_gen_config_default(rh_gen_config *c) {
     c->resp = 0;
 }
 
-static int listed_by(char *const *names, size_t n, const char *name) {
+static int listed_by(const char *const *names, size_t n, const char *name) {
     for (size_t i = 0; i < n; i++)
         if (strcmp(names[i], name) == 0) return 1;
     return 0;
 }
 
-int rh_gen_init(rh_gen *g, const rh_cmdtable *t, char *const *names_a, size_t na,
+int rh_gen_init(rh_gen *g, const rh_cmdtable *t, const char *const *names_a, size_t na,
                 const rh_exclusions *x, const rh_gen_config *cfg, uint64_t seed, resp_buf *notes,
                 char *err, size_t errlen) {
     memset(g, 0, sizeof *g);

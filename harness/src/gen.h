@@ -76,7 +76,7 @@ typedef struct rh_gen {
  * the reference lists, and for each exclusion-file entry that names no
  * command, goes to notes.  Fails (-1, err) when a command both servers
  * list is neither generated nor listed in the file. */
-int rh_gen_init(rh_gen *g, const rh_cmdtable *t, char *const *names_a, size_t na,
+int rh_gen_init(rh_gen *g, const rh_cmdtable *t, const char *const *names_a, size_t na,
                 const rh_exclusions *x, const rh_gen_config *cfg, uint64_t seed, resp_buf *notes,
                 char *err, size_t errlen);
 void rh_gen_free(rh_gen *g);
