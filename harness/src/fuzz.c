@@ -45,6 +45,8 @@ static const char usage[] =
     "  --resp 2|3|mixed      each connection's protocol (default mixed)\n"
     "  --bad-rate R          per mille of commands made wrong on purpose (default 50)\n"
     "  --max-depth N         longest pipeline (default 32)\n"
+    "  --only C1,C2          generate only these commands (a container: all its subcommands)\n"
+    "  --max-diffs N         stop after N distinct differences (default: no limit)\n"
     "  --out DIR             write each shrunk difference there as DIR/<name>.case\n"
     "  --allow-flush         the run owns both servers: FLUSHALL between segments and\n"
     "                        server-wide commands too (never on a shared server)\n"
@@ -66,7 +68,7 @@ typedef struct fuzz_opts {
     const char *a, *b, *name_a, *name_b, *out, *json, *exclude, *normalise;
     const char *user, *password;
     unsigned long long seed_lo, seed_hi;
-    long long commands, seconds, timeout, shrink_seconds;
+    long long commands, seconds, timeout, shrink_seconds, max_diffs;
     int jobs, allow_flush, list_only;
     rh_gen_config gen;
 } fuzz_opts;
@@ -158,11 +160,13 @@ static void parse_fuzz_options(fuzz_opts *o, int argc, char **argv) {
         STR("--normalise", normalise)
         STR("--user", user)
         STR("--password", password)
+        STR("--only", gen.only)
         NUM("--commands", commands, 1, 1000000000000LL)
         NUM("--seconds", seconds, 1, 100000000)
         NUM("--timeout", timeout, 1, 600000)
         NUM("--shrink-seconds", shrink_seconds, 1, 100000)
         NUM("-j", jobs, 1, 64)
+        NUM("--max-diffs", max_diffs, 1, 1000000)
         NUM("--connections", gen.nconns, 1, RH_PROGRAM_CONNS)
         NUM("--bad-rate", gen.bad_permille, 0, 1000)
         NUM("--max-depth", gen.max_depth, 1, 10000)
@@ -228,6 +232,26 @@ static resp_value *ask(shared *sh, const rh_target *t, int argc, const char **ar
         rh_die("%s: %s %s: %s", t->name, argv[0], argc > 1 ? argv[1] : "", v->str);
     (void)sh;
     return v;
+}
+
+/* INFO server's run_id, or "" when the server gives none. */
+static void run_id(shared *sh, const rh_target *t, char *out, size_t n) {
+    const char *argv[] = {"INFO", "server"};
+    resp_value *v = ask(sh, t, 2, argv);
+    const char *s = v->str != NULL ? strstr(v->str, "run_id:") : NULL;
+    size_t len = s != NULL ? strcspn(s + 7, "\r\n") : 0;
+    snprintf(out, n, "%.*s", (int)len, s != NULL ? s + 7 : "");
+    resp_value_free(v, NULL);
+}
+
+/* Both addresses may lead to one server (a proxy in front of it): then
+ * every command would run twice on the same keys. */
+static void refuse_one_server(shared *sh) {
+    char ida[64], idb[64];
+    run_id(sh, &sh->ta, ida, sizeof ida);
+    run_id(sh, &sh->tb, idb, sizeof idb);
+    if (ida[0] != '\0' && strcmp(ida, idb) == 0)
+        rh_die("--a and --b lead to the same server (run_id %s): fuzz compares two servers", ida);
 }
 
 static void load_tables(shared *sh) {
@@ -531,8 +555,14 @@ static void handle_difference(run *r, rh_program *seg, const rh_live_diff *d) {
 
 /* ---- the loop ---- */
 
-static int budget_left(const shared *sh, unsigned long long mine, long long start) {
+static int budget_left(shared *sh, unsigned long long mine, long long start) {
     const fuzz_opts *o = sh->o;
+    if (o->max_diffs > 0) {
+        pthread_mutex_lock(&sh->lock);
+        int enough = sh->nfound >= (size_t)o->max_diffs;
+        pthread_mutex_unlock(&sh->lock);
+        if (enough) return 0;
+    }
     if (o->seconds > 0) return rh_now_ms() - start < o->seconds * 1000;
     return mine < (unsigned long long)o->commands;
 }
@@ -736,6 +766,7 @@ int rh_fuzz_main(int argc, char **argv) {
     pthread_mutex_init(&sh.lock, NULL);
     target_init(&sh.ta, o.a, o.name_a, &o);
     target_init(&sh.tb, o.b, o.name_b, &o);
+    refuse_one_server(&sh);
     load_tables(&sh);
     if (o.out != NULL) mkdir(o.out, 0777);
 

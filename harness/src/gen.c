@@ -120,6 +120,21 @@ static int listed_by(const char *const *names, size_t n, const char *name) {
     return 0;
 }
 
+/* A name in a comma-separated list; a container's name covers its
+ * subcommands. */
+static int in_only(const char *only, const rh_cmd *c) {
+    if (only == NULL) return 1;
+    for (const char *p = only; *p;) {
+        size_t len = strcspn(p, ",");
+        for (size_t w = 0; w < 2; w++) {
+            const char *name = w == 0 ? c->name : c->words[0];
+            if (strlen(name) == len && strncasecmp(name, p, len) == 0) return 1;
+        }
+        p += len + (p[len] == ',');
+    }
+    return 0;
+}
+
 int rh_gen_init(rh_gen *g, const rh_cmdtable *t, const char *const *names_a, size_t na,
                 const rh_exclusions *x, const rh_gen_config *cfg, uint64_t seed, resp_buf *notes,
                 char *err, size_t errlen) {
@@ -143,7 +158,8 @@ int rh_gen_init(rh_gen *g, const rh_cmdtable *t, const char *const *names_a, siz
         /* An entry for a container covers its subcommands. */
         const rh_listed *l = rh_exclusions_find(x, c->name);
         if (l == NULL && c->nwords == 2) l = rh_exclusions_find(x, c->words[0]);
-        if (c->container || (l != NULL && l->kind == RH_LISTED_EXCLUDE)) continue;
+        if (c->container || (l != NULL && l->kind == RH_LISTED_EXCLUDE) || !in_only(cfg->only, c))
+            continue;
         if (l != NULL && l->kind == RH_LISTED_OWNED && !cfg->owned) continue;
         if (!c->documented) {
             snprintf(err, errlen,
@@ -242,6 +258,10 @@ static const lit parameters[] = {
     {"maxclients", 0}, {"timeout", 0}, {"port", 0}, {"bind", 0}, {"requirepass", 0},
     {"proto-max-bulk-len", 0}, {"*max*", 0}, {"*", 0}, {"bogus", 0}, {"save", 0},
 };
+/* A cursor other than 0 names a position in the server's own table: only
+ * a walk's start, and cursors no server accepts, compare. */
+static const lit cursors[] = {{"0", 0}, {"0", 0}, {"0", 0}, {"0", 0}, {"0", 0}, {"0", 0},
+                              {"abc", 0}, {"", 0}, {"1.5", 0}, {"18446744073709551616", 0}};
 static const lit junk[] = {{"bogus", 0}, {"", 0}, {"-1", 0}, {"x", 0}, {"EX", 0}};
 
 static void push_lit(rh_op *op, const lit *l) { rh_op_push(op, l->s, l->len ? l->len : strlen(l->s)); }
@@ -296,6 +316,8 @@ static void push_integer(rh_gen *g, const rh_arg *a, rh_op *op) {
         push_pick(g, op, millis, COUNT(millis));
     } else if (name_has(a, "second") || name_has(a, "timeout")) {
         push_pick(g, op, seconds, COUNT(seconds));
+    } else if (strcmp(a->name, "cursor") == 0) {
+        push_pick(g, op, cursors, COUNT(cursors));
     } else if (db && rh_rng_chance(&g->rng, 700)) {
         /* Database numbers: mostly the 16 that exist, and one past them. */
         push_numbered(g, op, "", 17);

@@ -55,6 +55,7 @@ typedef struct rh_gen_config {
     size_t nconns;            /* connections, at most RH_PROGRAM_CONNS */
     int resp;                 /* 2, 3, or 0: each connection picks one */
     int owned;                /* the run owns both servers */
+    const char *only;         /* comma-separated names: generate only these (NULL: all) */
 } rh_gen_config;
 
 void rh_gen_config_default(rh_gen_config *c);

@@ -229,9 +229,11 @@ static int same_scan(const resp_value *a, const resp_value *b) {
     return 1;
 }
 
-static int matches(const rh_rule *rule, const resp_value *v) {
+/* Both replies match the same one of the rule's patterns. */
+static int both_match(const rh_rule *rule, const resp_value *a, const resp_value *b) {
     for (size_t i = 0; i < rule->npatterns; i++)
-        if (rh_pattern_match(rule->patterns[i], v)) return 1;
+        if (rh_pattern_match(rule->patterns[i], a) && rh_pattern_match(rule->patterns[i], b))
+            return 1;
     return 0;
 }
 
@@ -296,7 +298,7 @@ int rh_rules_same_value(const rh_rule *rule, const resp_value *a, const resp_val
     if (resp_value_equal(a, b)) return 1;
     if (rule == NULL || is_error(a) || is_error(b)) return 0;
     switch (rule->kind) {
-    case RH_RULE_MATCH: return matches(rule, a) && matches(rule, b);
+    case RH_RULE_MATCH: return both_match(rule, a, b);
     case RH_RULE_UNORDERED: return same_unordered(rule->n, a, b);
     case RH_RULE_TOLERANCE:
         return a->type == RESP_INTEGER && b->type == RESP_INTEGER && a->integer >= 0 &&

@@ -7,8 +7,9 @@
  *   ttl           tolerance 1      # the two servers set the TTL ms apart
  *   client|id     match :1..9223372036854775807   # a counter per server
  * Rules:
- *   match P [|| P]  both replies match one of the patterns (the case matcher
- *                   language; alternatives for RESP2 and RESP3 shapes)
+ *   match P [|| P]  both replies match the same one of the patterns (the
+ *                   case matcher language; alternatives for RESP2 and RESP3
+ *                   shapes, or for a null and a value)
  *   unordered [I]   the reply (or its element I) compares as a multiset
  *   tolerance N     integers within N of each other (negative ones exactly)
  *   scan            [cursor, keys]: keys as a multiset when both cursors
