@@ -251,7 +251,7 @@ MR_PROC(mr_cmd_scan) {
     mr_dict *keys = c->srv->dbs[c->db].keys;
     /* Like Redis: visit buckets until `count` entries were seen or a
      * bounded amount of work was done. */
-    long long budget = count * 10;
+    long long budget = count > LLONG_MAX / 10 ? LLONG_MAX : count * 10;
     do {
         cursor = mr_dict_scan(keys, cursor, scan_one, &s);
     } while (cursor != 0 && budget-- > 0 && (long long)s.n < count);

@@ -204,16 +204,7 @@ static void parse_fuzz_options(fuzz_opts *o, int argc, char **argv) {
 
 static void target_init(rh_target *t, const char *spec, const char *name, const fuzz_opts *o) {
     memset(t, 0, sizeof *t);
-    const char *colon = strrchr(spec, ':');
-    t->host = rh_strndup(spec, colon ? (size_t)(colon - spec) : 0);
-    if (colon == NULL) {
-        free(t->host);
-        t->host = rh_strdup("127.0.0.1");
-    }
-    t->port = rh_strdup(colon ? colon + 1 : spec);
-    long long port;
-    if (!rh_parse_ll(t->port, strlen(t->port), &port) || port < 1 || port > 65535)
-        rh_die("bad server address '%s' (want HOST:PORT)", spec);
+    rh_parse_address(spec, &t->host, &t->port);
     t->name = name != NULL ? name : spec;
     t->user = o->user;
     t->password = o->password;
@@ -302,12 +293,27 @@ static void make_ns(const run *r, char *out, size_t n, unsigned replay) {
         snprintf(out, n, "fz%llu_%u_%u_%u:", r->seed, r->sh->nonce, r->segment, replay);
 }
 
+/* A server that cannot be reached ends the run (exit status 2). */
+static void fail_run(run *r, const char *why) {
+    pthread_mutex_lock(&r->sh->lock);
+    if (!r->sh->error)
+        snprintf(r->sh->errmsg, sizeof r->sh->errmsg, "%s%s", why,
+                 r->sh->nfound > 0 ? " (after the differences above: did the server under test "
+                                     "crash?)"
+                                   : "");
+    r->sh->error = 1;
+    pthread_mutex_unlock(&r->sh->lock);
+}
+
 static int flush_both(run *r) {
     const char *argv[] = {"FLUSHALL"};
     char err[400];
     for (int s = 0; s < 2; s++) {
         resp_value *v = rh_live_command(s ? &r->sh->tb : &r->sh->ta, 1, argv, err, sizeof err);
-        if (v == NULL) return -1;
+        if (v == NULL) {
+            fail_run(r, err);
+            return -1;
+        }
         resp_value_free(v, NULL);
     }
     return 0;
@@ -332,6 +338,7 @@ static int replay(run *r, const rh_program *p, rh_live *keep_into, char *sig, si
     int rc = rh_live_run(lp, p, 0, p->count, &d);
     if (rc == 0) rc = rh_live_drain(lp, p, keep_into != NULL ? NULL : &d);
     sig[0] = '\0';
+    if (rc < 0) fail_run(r, lp->error);
     if (rc == 1) {
         snprintf(sig, siglen, "%s", d.signature);
         rh_live_diff_clear(&d);
@@ -343,7 +350,7 @@ static int replay(run *r, const rh_program *p, rh_live *keep_into, char *sig, si
 static int still_differs(const rh_program *p, void *ctx) {
     replay_ctx *c = ctx;
     char sig[200];
-    replay(c->r, p, NULL, sig, sizeof sig);
+    if (replay(c->r, p, NULL, sig, sizeof sig) < 0) return 0;
     return strcmp(sig, c->signature) == 0;
 }
 
@@ -632,10 +639,7 @@ static int run_seed(shared *sh, unsigned long long seed) {
         }
         if (lr == 0) lr = rh_live_drain(&l, &seg, &d);
         if (lr < 0) {
-            pthread_mutex_lock(&sh->lock);
-            sh->error = 1;
-            snprintf(sh->errmsg, sizeof sh->errmsg, "%s", l.error);
-            pthread_mutex_unlock(&sh->lock);
+            fail_run(&r, l.error);
             rc = -1;
         }
         pthread_mutex_lock(&sh->lock);
@@ -647,6 +651,7 @@ static int run_seed(shared *sh, unsigned long long seed) {
         if (lr == 1) {
             handle_difference(&r, &seg, &d);
             rh_live_diff_clear(&d);
+            if (sh->error) rc = -1;
         }
         r.segment++;
     }
@@ -757,6 +762,26 @@ static void summary(const shared *sh, double secs) {
     printf("\n");
 }
 
+static void shared_free(shared *sh) {
+    rh_cmdtable_free(&sh->table);
+    rh_rules_free(&sh->rules);
+    rh_exclusions_free(&sh->excl);
+    rh_names_free(sh->names_a, sh->nnames_a);
+    for (size_t i = 0; i < sh->nfound; i++) {
+        free(sh->found[i].a_text);
+        free(sh->found[i].b_text);
+        free(sh->found[i].case_path);
+        free(sh->found[i].case_text);
+    }
+    free(sh->found);
+    free(sh->per_cmd);
+    free(sh->ta.host);
+    free(sh->ta.port);
+    free(sh->tb.host);
+    free(sh->tb.port);
+    pthread_mutex_destroy(&sh->lock);
+}
+
 int rh_fuzz_main(int argc, char **argv) {
     fuzz_opts o;
     parse_fuzz_options(&o, argc, argv);
@@ -783,6 +808,7 @@ int rh_fuzz_main(int argc, char **argv) {
                notes.data);
         resp_buf_free(&notes);
         rh_gen_free(&g);
+        shared_free(&sh);
         return 0;
     }
     if (g.missing > 0)
@@ -804,14 +830,15 @@ int rh_fuzz_main(int argc, char **argv) {
     for (int i = 0; i < jobs; i++) pthread_join(th[i], NULL);
     double secs = (double)(rh_now_ms() - sh.start_ms) / 1000.0;
     if (sh.progress) fputs("\r\033[K", stderr);
-    if (sh.error) {
-        fprintf(stderr, "respect fuzz: %s\n", sh.errmsg);
-        return 2;
-    }
     summary(&sh, secs);
     int rc = 0;
     for (size_t i = 0; i < sh.nfound; i++)
         if (sh.found[i].confirmed) rc = 1;
     if (o.json != NULL && write_json(&sh, secs) != 0) rc = 2;
+    if (sh.error) {
+        fprintf(stderr, "respect fuzz: %s\n", sh.errmsg);
+        rc = 2;
+    }
+    shared_free(&sh);
     return rc;
 }

@@ -136,31 +136,8 @@ static void parse_options(options *o, int argc, char **argv) {
     if (o->npaths == 0) rh_die("no case files or result files given");
 }
 
-/* HOST:PORT, [V6]:PORT, PORT, or @FILE holding one of those. */
 static void parse_address(const char *spec, rh_target *t) {
-    char *owned = NULL;
-    if (spec[0] == '@') {
-        size_t len;
-        owned = rh_read_file(spec + 1, &len);
-        if (owned == NULL) rh_die("%s: %s", spec + 1, strerror(errno));
-        while (len > 0 && (owned[len - 1] == '\n' || owned[len - 1] == ' ')) owned[--len] = '\0';
-        spec = owned;
-    }
-    const char *colon = strrchr(spec, ':');
-    if (colon == NULL) {
-        t->host = rh_strdup("127.0.0.1");
-        t->port = rh_strdup(spec);
-    } else {
-        const char *h = spec;
-        size_t hl = (size_t)(colon - spec);
-        if (hl >= 2 && h[0] == '[' && h[hl - 1] == ']') h++, hl -= 2;
-        t->host = rh_strndup(h, hl);
-        t->port = rh_strdup(colon + 1);
-    }
-    long long port;
-    if (!rh_parse_ll(t->port, strlen(t->port), &port) || port < 1 || port > 65535)
-        rh_die("bad server address '%s' (want HOST:PORT)", spec);
-    free(owned);
+    rh_parse_address(spec, &t->host, &t->port);
 }
 
 static int in_list(const char *list, const char *word) {

@@ -205,3 +205,30 @@ const char *rh_cut_reason(char *line) {
     while (*why == ' ' || *why == '#') why++;
     return *why != '\0' ? why : NULL;
 }
+
+/* HOST:PORT, [V6]:PORT, PORT, or @FILE holding one of those. */
+void rh_parse_address(const char *spec, char **host, char **port) {
+    char *owned = NULL;
+    if (spec[0] == '@') {
+        size_t len;
+        owned = rh_read_file(spec + 1, &len);
+        if (owned == NULL) rh_die("%s: %s", spec + 1, strerror(errno));
+        while (len > 0 && (owned[len - 1] == '\n' || owned[len - 1] == ' ')) owned[--len] = '\0';
+        spec = owned;
+    }
+    const char *colon = strrchr(spec, ':');
+    if (colon == NULL) {
+        *host = rh_strdup("127.0.0.1");
+        *port = rh_strdup(spec);
+    } else {
+        const char *h = spec;
+        size_t hl = (size_t)(colon - spec);
+        if (hl >= 2 && h[0] == '[' && h[hl - 1] == ']') h++, hl -= 2;
+        *host = rh_strndup(h, hl);
+        *port = rh_strdup(colon + 1);
+    }
+    long long number;
+    if (!rh_parse_ll(*port, strlen(*port), &number) || number < 1 || number > 65535)
+        rh_die("bad server address '%s' (want HOST:PORT)", spec);
+    free(owned);
+}

@@ -43,6 +43,10 @@ char *rh_read_file(const char *path, size_t *len);
  * returns the reason after it, or NULL when there is none. */
 const char *rh_cut_reason(char *line);
 
+/* HOST:PORT, [V6]:PORT, PORT, or @FILE holding one of those, into malloc'ed
+ * host and port; exits with a message on a bad address. */
+void rh_parse_address(const char *spec, char **host, char **port);
+
 /* Milliseconds on the monotonic clock. */
 long long rh_now_ms(void);
 void rh_sleep_ms(long long ms);
