@@ -131,7 +131,9 @@ static void ttl_generic(mr_conn *c, const resp_span *argv, int how) {
     }
     int64_t t = (how & TTL_ABSOLUTE) ? when : when - c->srv->now_ms;
     if (t < 0) t = 0;
-    mr_add_integer(c, (how & TTL_MS) ? t : (t + 500) / 1000);
+    /* Rounded in unsigned arithmetic, as Redis does: a time near 2^63 ms
+     * must not overflow. */
+    mr_add_integer(c, (how & TTL_MS) ? t : (int64_t)(((uint64_t)t + 500) / 1000));
 }
 
 MR_PROC(mr_cmd_ttl) {

@@ -72,18 +72,12 @@ int rh_exclusions_parse(rh_exclusions *x, const char *text, size_t len, char *er
     return 0;
 }
 
+static int parse_exclusions(void *out, const char *text, size_t len, char *err, size_t errlen) {
+    return rh_exclusions_parse(out, text, len, err, errlen);
+}
+
 int rh_exclusions_load(rh_exclusions *x, const char *path, char *err, size_t errlen) {
-    size_t len;
-    char *text = rh_read_file(path, &len);
-    if (text == NULL) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        return -1;
-    }
-    char inner[300];
-    int rc = rh_exclusions_parse(x, text, len, inner, sizeof inner);
-    if (rc != 0) snprintf(err, errlen, "%s: %s", path, inner);
-    free(text);
-    return rc;
+    return rh_parse_file(path, parse_exclusions, x, err, errlen);
 }
 
 const rh_listed *rh_exclusions_find(const rh_exclusions *x, const char *cmd) {

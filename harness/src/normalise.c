@@ -144,18 +144,12 @@ int rh_rules_parse(rh_rules *r, const char *text, size_t len, char *err, size_t 
     return 0;
 }
 
+static int parse_rules(void *out, const char *text, size_t len, char *err, size_t errlen) {
+    return rh_rules_parse(out, text, len, err, errlen);
+}
+
 int rh_rules_load(rh_rules *r, const char *path, char *err, size_t errlen) {
-    size_t len;
-    char *text = rh_read_file(path, &len);
-    if (text == NULL) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        return -1;
-    }
-    char inner[400];
-    int rc = rh_rules_parse(r, text, len, inner, sizeof inner);
-    if (rc != 0) snprintf(err, errlen, "%s: %s", path, inner);
-    free(text);
-    return rc;
+    return rh_parse_file(path, parse_rules, r, err, errlen);
 }
 
 void rh_rules_free(rh_rules *r) {

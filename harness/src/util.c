@@ -232,3 +232,17 @@ void rh_parse_address(const char *spec, char **host, char **port) {
         rh_die("bad server address '%s' (want HOST:PORT)", spec);
     free(owned);
 }
+
+int rh_parse_file(const char *path, rh_text_parser parse, void *out, char *err, size_t errlen) {
+    size_t len;
+    char *text = rh_read_file(path, &len);
+    if (text == NULL) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    char inner[400];
+    int rc = parse(out, text, len, inner, sizeof inner);
+    if (rc != 0) snprintf(err, errlen, "%s: %.380s", path, inner);
+    free(text);
+    return rc;
+}

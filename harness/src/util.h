@@ -39,6 +39,11 @@ void rh_bufprintf(resp_buf *b, const char *fmt, ...) __attribute__((format(print
 /* Reads a whole file; NULL (errno set) on failure. */
 char *rh_read_file(const char *path, size_t *len);
 
+/* Reads the file at path and hands its text to parse(out, ...); a reading
+ * or parsing error in err starts with the path. */
+typedef int (*rh_text_parser)(void *out, const char *text, size_t len, char *err, size_t errlen);
+int rh_parse_file(const char *path, rh_text_parser parse, void *out, char *err, size_t errlen);
+
 /* For the reviewed list files (under harness/fuzz/): cuts line at its " #" and
  * returns the reason after it, or NULL when there is none. */
 const char *rh_cut_reason(char *line);
