@@ -256,7 +256,7 @@ static const lit parameters[] = {
  * a walk's start, and cursors no server accepts, compare. */
 static const lit cursors[] = {{"0", 0}, {"0", 0}, {"0", 0}, {"0", 0}, {"0", 0}, {"0", 0},
                               {"abc", 0}, {"", 0}, {"1.5", 0}, {"18446744073709551616", 0}};
-static const lit junk[] = {{"bogus", 0}, {"", 0}, {"-1", 0}, {"x", 0}, {"EX", 0}};
+static const lit junk[] = {{"bogus", 0}, {"", 0}, {"x", 0}, {"EX", 0}, {"1.5", 0}};
 
 static void push_lit(rh_op *op, const lit *l) { rh_op_push(op, l->s, l->len ? l->len : strlen(l->s)); }
 
