@@ -15,8 +15,8 @@ trap '"$fixture" stop "$work/a" >/dev/null 2>&1; "$fixture" stop "$work/b" >/dev
 "$fixture" start mini "$mini" "$work/a" >/dev/null
 "$fixture" start redis redis-server "$work/b" >/dev/null
 a=127.0.0.1:$(cat "$work/a/port") b=127.0.0.1:$(cat "$work/b/port")
-anchor=$(redis-benchmark -p "${b##*:}" -t ping -n 2000000 -P 16 -q 2>/dev/null |
-         awk '/PING_MBULK/ {print int($2)}')
+anchor=$(redis-benchmark -p "${b##*:}" -t ping -n 2000000 -P 16 -q 2>/dev/null | tr '\r' '\n' |
+         awk '/^PING_MBULK/ {v = int($2)} END {print v}')
 cores=$(nproc)
 for jobs in 1 "$cores"; do
   "$respect" fuzz --a "$a" --b "$b" --seed 1 -j "$jobs" --commands "$commands" --allow-flush \

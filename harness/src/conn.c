@@ -198,7 +198,7 @@ void rh_conn_read(rh_conn *c, long long timeout_ms, rh_reply *out) {
     resp_reader_free(&reader);
     out->rawlen = c->off - start;
     out->raw = rh_strndup(c->in.data + start, out->rawlen);
-    if (out->status == RH_READ_OK) {
+    if (out->status == RH_READ_OK && !c->one_reader) {
         char why[300];
         if (!rh_hiredis_agrees(out->raw, out->rawlen, out->value, why, sizeof why)) {
             out->status = RH_READ_DISAGREE;

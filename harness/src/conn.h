@@ -16,6 +16,8 @@ typedef struct rh_conn {
     size_t off;
     resp_buf sent;  /* everything sent, for reproducers */
     int eof;        /* the server closed (or reset) the connection */
+    int one_reader; /* skip hiredis's second reading (respect fuzz: the two
+                     * servers' bytes are compared instead) */
     int closed_by_us;
 } rh_conn;
 

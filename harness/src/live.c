@@ -115,6 +115,7 @@ static int open_pair(rh_live *l, int c, int proto) {
             snprintf(l->error, sizeof l->error, "%s: %.200s", t[s]->name, err);
             return -1;
         }
+        l->conns[s][c].one_reader = 1;
         if (handshake(l, t[s], &l->conns[s][c], proto) != 0) return -1;
     }
     l->open[c] = 1;
