@@ -44,7 +44,7 @@ static const char usage[] =
     "  --connections K       client connections per run (default 3, at most 8)\n"
     "  --resp 2|3|mixed      each connection's protocol (default mixed)\n"
     "  --bad-rate R          per mille of commands made wrong on purpose (default 50)\n"
-    "  --max-depth N         longest pipeline (default 32)\n"
+    "  --max-depth N         longest pipeline (default 64)\n"
     "  --only C1,C2          generate only these commands (a container: all its subcommands)\n"
     "  --max-diffs N         stop after N distinct differences (default: no limit)\n"
     "  --out DIR             write each shrunk difference there as DIR/<name>.case\n"
@@ -603,7 +603,7 @@ static int run_seed(shared *sh, unsigned long long seed) {
     memset(&r, 0, sizeof r);
     r.sh = sh;
     r.seed = seed;
-    r.lcfg = (rh_live_config){&sh->ta, &sh->tb, &sh->rules, &sh->table, 20, 5, 500};
+    r.lcfg = (rh_live_config){&sh->ta, &sh->tb, &sh->rules, &sh->table, 20, 2, 500};
     char err[400];
     if (rh_gen_init(&r.gen, &sh->table, (const char *const *)sh->names_a, sh->nnames_a, &sh->excl, &sh->o->gen, seed,
                     NULL, err, sizeof err) != 0)

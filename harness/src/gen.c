@@ -103,7 +103,7 @@ void rh_gen_config_default(rh_gen_config *c) {
     c->inline_permille = 30;
     c->chunk_permille = 20;
     c->raw_permille = 5;
-    c->max_depth = 32;
+    c->max_depth = 64;
     c->nconns = 3;
     c->resp = 0;
 }
@@ -423,8 +423,8 @@ static int inline_safe(const rh_op *op) {
 
 static size_t batch_depth(rh_gen *g) {
     size_t r = rh_rng_below(&g->rng, 100), max = g->cfg.max_depth;
-    size_t d = r < 30 ? 1 : r < 60 ? 2 + rh_rng_below(&g->rng, 3)
-                              : r < 90 ? 5 + rh_rng_below(&g->rng, 12) : 17 + rh_rng_below(&g->rng, 48);
+    size_t d = r < 20 ? 1 : r < 50 ? 2 + rh_rng_below(&g->rng, 3)
+                              : r < 85 ? 5 + rh_rng_below(&g->rng, 16) : 21 + rh_rng_below(&g->rng, 44);
     return d > max ? max : d;
 }
 
