@@ -446,6 +446,15 @@ static int addr_is(const char *addr, const resp_span *a) {
  * CLIENT KILL <filter value> ... (new form: the number killed; the caller
  * itself is skipped unless SKIPME no).  Filters: ID, TYPE, ADDR, LADDR,
  * USER, SKIPME.  Killing the caller closes it after the reply. */
+/* Redis frees a killed client at once: its subscriptions and watched keys
+ * are gone before the next command runs, though the host closes the
+ * socket later. */
+static void kill_now(mr_conn *cl) {
+    mr_multi_discard(cl);
+    mr_pubsub_drop(cl, 0);
+    mr_conn_kill(cl);
+}
+
 MR_PROC(mr_cmd_client_kill) {
     mr_server *srv = c->srv;
     long long id = 0;
@@ -510,7 +519,7 @@ MR_PROC(mr_cmd_client_kill) {
         if (id != 0 && (long long)cl->id != id) continue;
         if (cl == c && skipme) continue;
         if (cl == c) close_self = 1;
-        else mr_conn_kill(cl);
+        else kill_now(cl);
         killed++;
     }
     if (argc == 3) {
