@@ -28,48 +28,46 @@ int rh_rng_chance(rh_rng *r, unsigned permille) { return rh_rng_below(r, 1000) <
 
 /* ---- the exclusion file ---- */
 
+typedef struct entry_ctx {
+    void *list;
+    char *err;
+    size_t errlen;
+} entry_ctx;
+
+static int add_exclusion(char *ln, int line, void *ctx) {
+    entry_ctx *e = ctx;
+    rh_exclusions *x = e->list;
+    char *save = NULL;
+    const char *why = rh_cut_reason(ln);
+    char *kind = strtok_r(ln, " \t", &save);
+    char *cmd = strtok_r(NULL, " \t", &save);
+    char *extra = strtok_r(NULL, " \t", &save);
+    const char *bad = NULL;
+    if (why == NULL) bad = "an entry needs its reason after ' #'";
+    else if (kind == NULL || cmd == NULL || extra != NULL) bad = "want 'exclude|owned NAME # reason'";
+    else if (strcmp(kind, "exclude") != 0 && strcmp(kind, "owned") != 0)
+        bad = "an entry starts with 'exclude' or 'owned'";
+    else if (rh_exclusions_find(x, cmd) != NULL) bad = "a second entry for this command";
+    if (bad != NULL) {
+        snprintf(e->err, e->errlen, "line %d: %s", line, bad);
+        return -1;
+    }
+    x->items = realloc(x->items, (x->count + 1) * sizeof *x->items);
+    if (x->items == NULL) rh_die("out of memory");
+    rh_listed *it = &x->items[x->count++];
+    it->cmd = rh_strdup(cmd);
+    for (char *c = it->cmd; *c; c++) *c = (char)tolower((unsigned char)*c);
+    it->kind = strcmp(kind, "owned") == 0 ? RH_LISTED_OWNED : RH_LISTED_EXCLUDE;
+    it->why = rh_strdup(why);
+    return 0;
+}
+
 int rh_exclusions_parse(rh_exclusions *x, const char *text, size_t len, char *err, size_t errlen) {
     memset(x, 0, sizeof *x);
-    int line = 0;
-    for (size_t pos = 0; pos < len;) {
-        const char *nl = memchr(text + pos, '\n', len - pos);
-        size_t l = nl ? (size_t)(nl - (text + pos)) : len - pos;
-        char *ln = rh_strndup(text + pos, l);
-        pos += l + (nl != NULL);
-        line++;
-        char *save = NULL;
-        char *first = ln;
-        while (*first == ' ' || *first == '\t') first++;
-        if (*first == '\0' || *first == '#') {
-            free(ln);
-            continue;
-        }
-        const char *why = rh_cut_reason(ln);
-        char *kind = strtok_r(ln, " \t", &save);
-        char *cmd = strtok_r(NULL, " \t", &save);
-        char *extra = strtok_r(NULL, " \t", &save);
-        const char *bad = NULL;
-        if (why == NULL) bad = "an entry needs its reason after ' #'";
-        else if (kind == NULL || cmd == NULL || extra != NULL) bad = "want 'exclude|owned NAME # reason'";
-        else if (strcmp(kind, "exclude") != 0 && strcmp(kind, "owned") != 0)
-            bad = "an entry starts with 'exclude' or 'owned'";
-        else if (rh_exclusions_find(x, cmd) != NULL) bad = "a second entry for this command";
-        if (bad != NULL) {
-            snprintf(err, errlen, "line %d: %s", line, bad);
-            free(ln);
-            rh_exclusions_free(x);
-            return -1;
-        }
-        x->items = realloc(x->items, (x->count + 1) * sizeof *x->items);
-        if (x->items == NULL) rh_die("out of memory");
-        rh_listed *it = &x->items[x->count++];
-        it->cmd = rh_strdup(cmd);
-        for (char *c = it->cmd; *c; c++) *c = (char)tolower((unsigned char)*c);
-        it->kind = strcmp(kind, "owned") == 0 ? RH_LISTED_OWNED : RH_LISTED_EXCLUDE;
-        it->why = rh_strdup(why);
-        free(ln);
-    }
-    return 0;
+    entry_ctx e = {x, err, errlen};
+    if (rh_each_entry(text, len, add_exclusion, &e) == 0) return 0;
+    rh_exclusions_free(x);
+    return -1;
 }
 
 static int parse_exclusions(void *out, const char *text, size_t len, char *err, size_t errlen) {

@@ -111,37 +111,32 @@ static const rh_rule *find_exact(const rh_rules *r, const char *key) {
     return NULL;
 }
 
-int rh_rules_parse(rh_rules *r, const char *text, size_t len, char *err, size_t errlen) {
-    memset(r, 0, sizeof *r);
-    int line = 0;
-    for (size_t pos = 0; pos < len;) {
-        const char *nl = memchr(text + pos, '\n', len - pos);
-        size_t l = nl ? (size_t)(nl - (text + pos)) : len - pos;
-        char *ln = rh_strndup(text + pos, l);
-        pos += l + (nl != NULL);
-        line++;
-        char *s = ln;
-        while (*s == ' ' || *s == '\t') s++;
-        if (*s == '\0' || *s == '#') {
-            free(ln);
-            continue;
-        }
-        r->rules = realloc(r->rules, (r->count + 1) * sizeof *r->rules);
-        if (r->rules == NULL) rh_die("out of memory");
-        int rc = parse_line(&r->rules[r->count], s, line, err, errlen);
-        r->count++;
-        free(ln);
-        if (rc == 0 && find_exact(r, r->rules[r->count - 1].cmd) != &r->rules[r->count - 1]) {
-            snprintf(err, errlen, "line %d: a second rule for '%s'", line,
-                     r->rules[r->count - 1].cmd);
-            rc = -1;
-        }
-        if (rc != 0) {
-            rh_rules_free(r);
-            return -1;
-        }
+typedef struct rules_ctx {
+    rh_rules *r;
+    char *err;
+    size_t errlen;
+} rules_ctx;
+
+static int add_rule(char *ln, int line, void *ctx) {
+    rules_ctx *c = ctx;
+    rh_rules *r = c->r;
+    r->rules = realloc(r->rules, (r->count + 1) * sizeof *r->rules);
+    if (r->rules == NULL) rh_die("out of memory");
+    rh_rule *rule = &r->rules[r->count++];
+    if (parse_line(rule, ln, line, c->err, c->errlen) != 0) return -1;
+    if (find_exact(r, rule->cmd) != rule) {
+        snprintf(c->err, c->errlen, "line %d: a second rule for '%s'", line, rule->cmd);
+        return -1;
     }
     return 0;
+}
+
+int rh_rules_parse(rh_rules *r, const char *text, size_t len, char *err, size_t errlen) {
+    memset(r, 0, sizeof *r);
+    rules_ctx c = {r, err, errlen};
+    if (rh_each_entry(text, len, add_rule, &c) == 0) return 0;
+    rh_rules_free(r);
+    return -1;
 }
 
 static int parse_rules(void *out, const char *text, size_t len, char *err, size_t errlen) {

@@ -246,3 +246,19 @@ int rh_parse_file(const char *path, rh_text_parser parse, void *out, char *err, 
     free(text);
     return rc;
 }
+
+int rh_each_entry(const char *text, size_t len, rh_entry_fn each, void *ctx) {
+    int lineno = 0, rc = 0;
+    for (size_t pos = 0; pos < len && rc == 0;) {
+        const char *nl = memchr(text + pos, '\n', len - pos);
+        size_t l = nl ? (size_t)(nl - (text + pos)) : len - pos;
+        char *ln = rh_strndup(text + pos, l);
+        pos += l + (nl != NULL);
+        lineno++;
+        char *s = ln;
+        while (*s == ' ' || *s == '\t') s++;
+        if (*s != '\0' && *s != '#') rc = each(s, lineno, ctx);
+        free(ln);
+    }
+    return rc;
+}

@@ -44,7 +44,14 @@ char *rh_read_file(const char *path, size_t *len);
 typedef int (*rh_text_parser)(void *out, const char *text, size_t len, char *err, size_t errlen);
 int rh_parse_file(const char *path, rh_text_parser parse, void *out, char *err, size_t errlen);
 
-/* For the reviewed list files (under harness/fuzz/): cuts line at its " #" and
+/* For the reviewed list files (under harness/fuzz/): calls each(line,
+ * lineno, ctx) with a writable copy of every line of text that is neither
+ * blank nor a '#' comment, leading blanks removed; stops at, and returns,
+ * the first non-zero result. */
+typedef int (*rh_entry_fn)(char *line, int lineno, void *ctx);
+int rh_each_entry(const char *text, size_t len, rh_entry_fn each, void *ctx);
+
+/* For the reviewed list files: cuts line at its " #" and
  * returns the reason after it, or NULL when there is none. */
 const char *rh_cut_reason(char *line);
 
