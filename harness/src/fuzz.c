@@ -215,20 +215,19 @@ static void target_init(rh_target *t, const char *spec, const char *name, const 
 
 /* ---- setup: both servers' command tables ---- */
 
-static resp_value *ask(shared *sh, const rh_target *t, int argc, const char **argv) {
+static resp_value *ask(const rh_target *t, int argc, const char **argv) {
     char err[400];
     resp_value *v = rh_live_command(t, argc, argv, err, sizeof err);
     if (v == NULL) rh_die("%s", err);
     if (v->type == RESP_SIMPLE_ERROR || v->type == RESP_BULK_ERROR)
         rh_die("%s: %s %s: %s", t->name, argv[0], argc > 1 ? argv[1] : "", v->str);
-    (void)sh;
     return v;
 }
 
 /* INFO server's run_id, or "" when the server gives none. */
-static void run_id(shared *sh, const rh_target *t, char *out, size_t n) {
+static void run_id(const rh_target *t, char *out, size_t n) {
     const char *argv[] = {"INFO", "server"};
-    resp_value *v = ask(sh, t, 2, argv);
+    resp_value *v = ask(t, 2, argv);
     const char *s = v->str != NULL ? strstr(v->str, "run_id:") : NULL;
     size_t len = s != NULL ? strcspn(s + 7, "\r\n") : 0;
     snprintf(out, n, "%.*s", (int)len, s != NULL ? s + 7 : "");
@@ -239,8 +238,8 @@ static void run_id(shared *sh, const rh_target *t, char *out, size_t n) {
  * every command would run twice on the same keys. */
 static void refuse_one_server(shared *sh) {
     char ida[64], idb[64];
-    run_id(sh, &sh->ta, ida, sizeof ida);
-    run_id(sh, &sh->tb, idb, sizeof idb);
+    run_id(&sh->ta, ida, sizeof ida);
+    run_id(&sh->tb, idb, sizeof idb);
     if (ida[0] != '\0' && strcmp(ida, idb) == 0)
         rh_die("--a and --b lead to the same server (run_id %s): fuzz compares two servers", ida);
 }
@@ -248,9 +247,9 @@ static void refuse_one_server(shared *sh) {
 static void load_tables(shared *sh) {
     const char *docs_argv[] = {"COMMAND", "DOCS"}, *info_argv[] = {"COMMAND", "INFO"};
     const char *all_argv[] = {"COMMAND"};
-    resp_value *docs = ask(sh, &sh->tb, 2, docs_argv);
-    resp_value *info = ask(sh, &sh->tb, 2, info_argv);
-    resp_value *cmds_a = ask(sh, &sh->ta, 1, all_argv);
+    resp_value *docs = ask(&sh->tb, 2, docs_argv);
+    resp_value *info = ask(&sh->tb, 2, info_argv);
+    resp_value *cmds_a = ask(&sh->ta, 1, all_argv);
     char err[400];
     if (rh_cmdtable_build(&sh->table, docs, info, err, sizeof err) != 0)
         rh_die("%s: %s", sh->tb.name, err);

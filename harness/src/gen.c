@@ -28,14 +28,8 @@ int rh_rng_chance(rh_rng *r, unsigned permille) { return rh_rng_below(r, 1000) <
 
 /* ---- the exclusion file ---- */
 
-typedef struct entry_ctx {
-    void *list;
-    char *err;
-    size_t errlen;
-} entry_ctx;
-
 static int add_exclusion(char *ln, int line, void *ctx) {
-    entry_ctx *e = ctx;
+    rh_entry_ctx *e = ctx;
     rh_exclusions *x = e->list;
     char *save = NULL;
     const char *why = rh_cut_reason(ln);
@@ -64,7 +58,7 @@ static int add_exclusion(char *ln, int line, void *ctx) {
 
 int rh_exclusions_parse(rh_exclusions *x, const char *text, size_t len, char *err, size_t errlen) {
     memset(x, 0, sizeof *x);
-    entry_ctx e = {x, err, errlen};
+    rh_entry_ctx e = {x, err, errlen};
     if (rh_each_entry(text, len, add_exclusion, &e) == 0) return 0;
     rh_exclusions_free(x);
     return -1;

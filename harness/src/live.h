@@ -50,7 +50,6 @@ typedef struct rh_live {
     int keep;              /* record the reference's replies in lines */
     rh_live_line *lines;
     size_t nlines;
-    unsigned long long sent, replies;
     unsigned long long timeouts; /* the reference sent fewer replies than the model expected */
     unsigned long long surplus;  /* ... or more */
     unsigned long long settles;  /* batches given settle_ms to run */

@@ -111,15 +111,9 @@ static const rh_rule *find_exact(const rh_rules *r, const char *key) {
     return NULL;
 }
 
-typedef struct rules_ctx {
-    rh_rules *r;
-    char *err;
-    size_t errlen;
-} rules_ctx;
-
 static int add_rule(char *ln, int line, void *ctx) {
-    rules_ctx *c = ctx;
-    rh_rules *r = c->r;
+    rh_entry_ctx *c = ctx;
+    rh_rules *r = c->list;
     r->rules = realloc(r->rules, (r->count + 1) * sizeof *r->rules);
     if (r->rules == NULL) rh_die("out of memory");
     rh_rule *rule = &r->rules[r->count++];
@@ -133,7 +127,7 @@ static int add_rule(char *ln, int line, void *ctx) {
 
 int rh_rules_parse(rh_rules *r, const char *text, size_t len, char *err, size_t errlen) {
     memset(r, 0, sizeof *r);
-    rules_ctx c = {r, err, errlen};
+    rh_entry_ctx c = {r, err, errlen};
     if (rh_each_entry(text, len, add_rule, &c) == 0) return 0;
     rh_rules_free(r);
     return -1;

@@ -49,6 +49,12 @@ int rh_parse_file(const char *path, rh_text_parser parse, void *out, char *err, 
  * blank nor a '#' comment, leading blanks removed; stops at, and returns,
  * the first non-zero result. */
 typedef int (*rh_entry_fn)(char *line, int lineno, void *ctx);
+/* The usual ctx: the list being built and where a bad entry is described. */
+typedef struct rh_entry_ctx {
+    void *list;
+    char *err;
+    size_t errlen;
+} rh_entry_ctx;
 int rh_each_entry(const char *text, size_t len, rh_entry_fn each, void *ctx);
 
 /* For the reviewed list files: cuts line at its " #" and
