@@ -126,9 +126,11 @@ int rh_model_expect(rh_model *m, const rh_op *op, const char *cmd) {
         return silent ? 0 : 1;
     }
     if (m->in_multi) {
-        /* Queued: QUEUED or an error each.  Only a well-formed EXEC,
-         * DISCARD or RESET ends the transaction. */
+        /* Queued: QUEUED or an error each.  EXEC, or a well-formed DISCARD
+         * or RESET, ends the transaction. */
         if (bare && (!strcmp(cmd, "discard") || !strcmp(cmd, "reset"))) m->in_multi = 0;
+        /* EXEC with arguments aborts the transaction (EXECABORT). */
+        if (!strcmp(cmd, "exec")) m->in_multi = 0;
         if (bare && !strcmp(cmd, "discard")) {
             size_t n;
             free(rh_model_take_queued(m, &n));
