@@ -49,6 +49,7 @@ typedef struct rh_cmd {
 typedef struct rh_cmdtable {
     rh_cmd *cmds;
     size_t count;
+    const rh_cmd **by_name; /* the same commands sorted by name, for lookups */
 } rh_cmdtable;
 
 /* Builds the table from the replies to COMMAND DOCS and COMMAND INFO

@@ -158,6 +158,11 @@ int rh_gen_init(rh_gen *g, const rh_cmdtable *t, const char *const *names_a, siz
         g->cmds[g->ncmds++] = c;
     }
     g->missing = missing;
+    g->siblings = calloc(g->ncmds + 1, sizeof *g->siblings);
+    if (g->siblings == NULL) rh_die("out of memory");
+    for (size_t i = 0; i < g->ncmds; i++)
+        for (size_t j = 0; j < g->ncmds; j++)
+            g->siblings[i] += strcmp(g->cmds[i]->words[0], g->cmds[j]->words[0]) == 0;
     for (size_t i = 0; x != NULL && i < x->count; i++)
         if (rh_cmdtable_find(t, x->items[i].cmd) == NULL && notes != NULL)
             rh_bufprintf(notes, "\nexclusion file: '%s' names no command of the reference",
@@ -172,6 +177,7 @@ int rh_gen_init(rh_gen *g, const rh_cmdtable *t, const char *const *names_a, siz
 
 void rh_gen_free(rh_gen *g) {
     free(g->cmds);
+    free(g->siblings);
     memset(g, 0, sizeof *g);
 }
 
@@ -423,13 +429,12 @@ static size_t batch_depth(rh_gen *g) {
 /* Every top-level command is as likely as any other; a container's
  * subcommands share its chance. */
 static const rh_cmd *pick_command(rh_gen *g) {
-    const rh_cmd *c = g->cmds[rh_rng_below(&g->rng, g->ncmds)];
+    size_t i = rh_rng_below(&g->rng, g->ncmds);
+    const rh_cmd *c = g->cmds[i];
     if (c->nwords == 1) return c;
-    size_t n = 0;
-    for (size_t i = 0; i < g->ncmds; i++) n += strcmp(g->cmds[i]->words[0], c->words[0]) == 0;
     /* Accept a subcommand with 1/n of the chance, so the container as a
      * whole is picked about as often as one plain command. */
-    if (rh_rng_below(&g->rng, n) != 0) return pick_command(g);
+    if (rh_rng_below(&g->rng, g->siblings[i]) != 0) return pick_command(g);
     return c;
 }
 

@@ -65,6 +65,7 @@ typedef struct rh_gen {
     rh_gen_config cfg;
     const rh_cmdtable *table;
     const rh_cmd **cmds; /* what is generated */
+    size_t *siblings;    /* for each, how many share its first word */
     size_t ncmds;
     size_t missing; /* commands only the reference lists */
     int in_multi[RH_PROGRAM_CONNS];  /* MULTI sent, no EXEC/DISCARD/RESET yet */

@@ -252,15 +252,29 @@ static void keep_line(rh_live *l, size_t op, int conn, char *text) {
     l->lines[l->nlines++] = (rh_live_line){op, conn, text};
 }
 
+/* A batch goes out in as few writes as it allows: the operations sent
+ * whole share one, and each one marked for small pieces goes alone. */
 static void send_batch(rh_live *l, const rh_program *p, size_t from, size_t to, int c) {
     resp_buf bytes;
     resp_buf_init(&bytes, NULL);
     for (int s = REFERENCE; s >= UNDER_TEST; s--) {
+        rh_conn *conn = &l->conns[s][c];
         for (size_t i = from; i < to; i++) {
-            resp_buf_clear(&bytes);
+            size_t chunk = p->ops[i].chunk;
+            if (chunk != 0 && bytes.len > 0) {
+                rh_conn_send(conn, bytes.data, bytes.len, 0, 0);
+                resp_buf_clear(&bytes);
+            }
             rh_op_encode(&p->ops[i], l->ns, &bytes);
-            rh_conn_send(&l->conns[s][c], bytes.data, bytes.len, p->ops[i].chunk, 0);
+            if (chunk != 0) {
+                rh_conn_send(conn, bytes.data, bytes.len, chunk, 0);
+                resp_buf_clear(&bytes);
+            }
         }
+        if (bytes.len > 0) rh_conn_send(conn, bytes.data, bytes.len, 0, 0);
+        resp_buf_clear(&bytes);
+        /* Nothing reads back what a live run sent; a long run must not keep it. */
+        resp_buf_clear(&conn->sent);
     }
     resp_buf_free(&bytes);
 }
