@@ -493,7 +493,9 @@ void rh_gen_batch(rh_gen *g, rh_program *p) {
         if (rh_rng_chance(&g->rng, g->cfg.chunk_permille))
             op->chunk = 1 + rh_rng_below(&g->rng, rh_rng_chance(&g->rng, 300) ? 4 : 40);
     }
-    if (rh_rng_chance(&g->rng, g->cfg.raw_permille)) {
+    /* A broken frame ends the connection the way QUIT does, so it too is
+     * left out while replies may be off. */
+    if (!g->reply_off[conn] && rh_rng_chance(&g->rng, g->cfg.raw_permille)) {
         rh_op *op = rh_program_add(p, RH_OP_RAW, conn);
         push_pick(g, op, broken, COUNT(broken));
     }
