@@ -141,11 +141,14 @@ int rh_model_expect(rh_model *m, const rh_op *op, const char *cmd) {
         }
     }
     if (strcmp(cmd, "reset") == 0 && bare) {
+        /* RESET turns replies back on before it replies, but a pending
+         * CLIENT REPLY SKIP still swallows its reply. */
+        int skipped = m->skip_next;
         int had = m->had_subs;
         rh_model_free(m);
         m->proto = 2;
         m->had_subs = had;
-        return 1;
+        return skipped ? 0 : 1;
     }
     /* MULTI is refused only in a RESP2 subscriber's context; its reply may
      * be off, so the state is set here rather than from the reply. */
