@@ -484,9 +484,15 @@ static void note_reply_mode(rh_gen *g, int conn, const rh_op *op) {
 void rh_gen_batch(rh_gen *g, rh_program *p) {
     int conn = (int)rh_rng_below(&g->rng, g->cfg.nconns);
     size_t depth = batch_depth(g);
-    for (size_t i = 0; i < depth; i++) {
+    int quit = 0;
+    for (size_t i = 0; i < depth && !quit; i++) {
         rh_op *op = rh_program_add(p, RH_OP_COMMAND, conn);
-        rh_gen_command(g, pick_for(g, conn), op);
+        const rh_cmd *c = pick_for(g, conn);
+        /* QUIT ends the batch: a server that closes with bytes of ours
+         * still unread sends a reset, and the reset discards replies not
+         * yet read on this side, as much as timing decides. */
+        quit = strcmp(c->name, "quit") == 0;
+        rh_gen_command(g, c, op);
         note_reply_mode(g, conn, op);
         if (rh_rng_chance(&g->rng, g->cfg.inline_permille) && inline_safe(op))
             op->kind = RH_OP_INLINE;
@@ -495,7 +501,7 @@ void rh_gen_batch(rh_gen *g, rh_program *p) {
     }
     /* A broken frame ends the connection the way QUIT does, so it too is
      * left out while replies may be off. */
-    if (!g->reply_off[conn] && rh_rng_chance(&g->rng, g->cfg.raw_permille)) {
+    if (!quit && !g->reply_off[conn] && rh_rng_chance(&g->rng, g->cfg.raw_permille)) {
         rh_op *op = rh_program_add(p, RH_OP_RAW, conn);
         push_pick(g, op, broken, COUNT(broken));
     }
