@@ -444,21 +444,24 @@ static void case_text(run *r, const rh_program *p, const rh_live *l, const findi
     }
 }
 
-/* Runs the written case with the ordinary runner: it must fail on the
- * server under test and pass on the reference. */
-static int verify_case(run *r, const char *path) {
+/* Runs the shrunk case with the ordinary runner, as `respect run` would,
+ * VERIFY_RUNS times: it must fail on the server under test and pass on
+ * the reference every time.  A case that does not is timing-dependent
+ * (the reference itself answers one way or the other). */
+#define VERIFY_RUNS 3
+static int verify_case(run *r, const char *name, const resp_buf *text) {
     rh_suite s = {0};
     char err[400];
-    if (rh_suite_load(&s, path, err, sizeof err) != 0) {
+    if (rh_suite_parse(&s, name, text->data, text->len, err, sizeof err) != 0) {
         fprintf(stderr, "respect fuzz: the written case does not load: %s\n", err);
         return 0;
     }
     int ok = s.count == 1;
-    for (size_t i = 0; i < s.count && ok; i++) {
-        int proto = (s.cases[i].protos & RH_PROTO_3) ? 3 : 2;
+    for (int run_no = 0; run_no < VERIFY_RUNS && ok; run_no++) {
+        int proto = (s.cases[0].protos & RH_PROTO_3) ? 3 : 2;
         rh_outcome oa, ob;
-        rh_run_case(&s.cases[i], proto, &r->sh->ta, RH_MODE_RUN, 0, 0, &oa);
-        rh_run_case(&s.cases[i], proto, &r->sh->tb, RH_MODE_RUN, 0, 1, &ob);
+        rh_run_case(&s.cases[0], proto, &r->sh->ta, RH_MODE_RUN, 0, 0, &oa);
+        rh_run_case(&s.cases[0], proto, &r->sh->tb, RH_MODE_RUN, 0, 1, &ob);
         ok = oa.status == RH_FAIL && ob.status == RH_PASS;
         rh_outcome_free(&oa);
         rh_outcome_free(&ob);
@@ -527,6 +530,7 @@ static void handle_difference(run *r, rh_program *seg, const rh_live_diff *d) {
         case_text(r, &p, &l, &local, name, &text);
         rh_live_free(&l);
         local.case_text = rh_strndup(text.data, text.len);
+        local.verified = verify_case(r, name, &text);
         if (r->sh->o->out != NULL) {
             char path[1200];
             snprintf(path, sizeof path, "%s/%s.case", r->sh->o->out, name);
@@ -535,7 +539,6 @@ static void handle_difference(run *r, rh_program *seg, const rh_live_diff *d) {
                 fwrite(text.data, 1, text.len, fp);
                 fclose(fp);
                 local.case_path = rh_strdup(path);
-                local.verified = verify_case(r, path);
             } else {
                 fprintf(stderr, "respect fuzz: %s: %s\n", path, strerror(errno));
             }
@@ -722,6 +725,20 @@ static int write_json(const shared *sh, double secs) {
     return fclose(f) == 0 ? 0 : -1;
 }
 
+/* A difference counts (exit status 1) when its shrunk case fails on the
+ * server under test and passes on the reference, every time it is run. */
+static int counts(const finding *d) {
+    return d->confirmed && d->verified;
+}
+
+/* A reply in the summary: its first bytes; the JSON file has it whole. */
+static void print_reply(const char *server, const char *text) {
+    enum { SHOWN = 400 };
+    size_t len = strlen(text);
+    if (len <= SHOWN) printf("    %s: %s\n", server, text);
+    else printf("    %s: %.*s ... (%zu bytes in all)\n", server, (int)SHOWN, text, len);
+}
+
 static void summary(const shared *sh, double secs) {
     const fuzz_opts *o = sh->o;
     printf("respect fuzz: seeds %llu-%llu, %llu commands in %.1f s (%.0f commands/s), "
@@ -733,14 +750,15 @@ static void summary(const shared *sh, double secs) {
            "(each time both connections started afresh); %llu batches owed no reply and "
            "waited\n",
            sh->timeouts, sh->surplus, sh->settles);
-    size_t confirmed = 0;
-    for (size_t i = 0; i < sh->nfound; i++) confirmed += sh->found[i].confirmed != 0;
-    printf("differences: %zu distinct (%zu reproduced on fresh state), %zu in all\n", sh->nfound,
-           confirmed, sh->total_diffs);
+    size_t counted = 0;
+    for (size_t i = 0; i < sh->nfound; i++) counted += counts(&sh->found[i]);
+    printf("differences: %zu distinct (%zu reproduced by their shrunk case), %zu in all\n",
+           sh->nfound, counted, sh->total_diffs);
     for (size_t i = 0; i < sh->nfound; i++) {
         const finding *d = &sh->found[i];
         printf("\n[%zu] %s  (%zu times, seed %llu)\n", i + 1, d->signature, d->count, d->seed);
-        printf("    %s: %s\n    %s: %s\n", sh->ta.name, d->a_text, sh->tb.name, d->b_text);
+        print_reply(sh->ta.name, d->a_text);
+        print_reply(sh->tb.name, d->b_text);
         if (!d->confirmed) {
             printf("    not reproduced on fresh state (timing or state outside the run): "
                    "reported, not counted\n");
@@ -748,12 +766,15 @@ static void summary(const shared *sh, double secs) {
         }
         printf("    shrunk from %zu to %zu operations in %.1f s (%zu replays)\n", d->ops_before,
                d->ops_after, (double)d->shrink_ms / 1000.0, d->tests);
-        if (d->case_path != NULL)
-            printf("    case: %s (%s)\n", d->case_path,
-                   d->verified ? "fails on the server under test, passes on the reference"
-                               : "WARNING: respect run does not reproduce it");
-        else if (d->case_text != NULL)
-            printf("%s", d->case_text);
+        if (d->verified)
+            printf("    the shrunk case fails on the server under test, passes on the reference "
+                   "(%d runs of each)\n", VERIFY_RUNS);
+        else
+            printf("    the shrunk case does not fail on the server under test and pass on the "
+                   "reference in each of %d runs (timing): reported, not counted\n",
+                   VERIFY_RUNS);
+        if (d->case_path != NULL) printf("    case: %s\n", d->case_path);
+        else if (d->case_text != NULL) printf("%s", d->case_text);
     }
     printf("\nper command:");
     for (size_t i = 0; i < sh->table.count; i++)
@@ -832,7 +853,7 @@ int rh_fuzz_main(int argc, char **argv) {
     summary(&sh, secs);
     int rc = 0;
     for (size_t i = 0; i < sh.nfound; i++)
-        if (sh.found[i].confirmed) rc = 1;
+        if (counts(&sh.found[i])) rc = 1;
     if (o.json != NULL && write_json(&sh, secs) != 0) rc = 2;
     if (sh.error) {
         fprintf(stderr, "respect fuzz: %s\n", sh.errmsg);
