@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -414,7 +415,7 @@ char *rh_rules_expectation(const rh_rule *rule, const resp_value *v, const char 
     case RH_RULE_TOLERANCE:
         if (v->type == RESP_INTEGER && v->integer >= 0)
             rh_bufprintf(&out, ":%lld..%lld", v->integer > rule->n ? v->integer - rule->n : 0,
-                         v->integer + rule->n);
+                         v->integer > LLONG_MAX - rule->n ? LLONG_MAX : v->integer + rule->n);
         else print_plain(&out, v, ns);
         break;
     case RH_RULE_SCAN:

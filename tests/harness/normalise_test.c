@@ -195,6 +195,9 @@ static void expectations(void **state) {
     expectation(&r, "get", 2, "$5\r\nns:k1\r\n", "$\"@k1\"");
     expectation(&r, "ttl", 2, ":100\r\n", ":99..101");
     expectation(&r, "ttl", 2, ":-2\r\n", ":-2");
+    /* The range stops at the largest integer instead of wrapping. */
+    expectation(&r, "ttl", 2, ":9223372036854775807\r\n",
+                ":9223372036854775806..9223372036854775807");
     expectation(&r, "keys", 2, "*1\r\n$5\r\nns:k1\r\n", "unordered *[$\"@k1\"]");
     expectation(&r, "sec", 2, "*2\r\n:1\r\n*1\r\n:2\r\n", "*[:1 unordered *[:2]]");
     expectation(&r, "client|id", 2, ":5\r\n", ":1..100");
