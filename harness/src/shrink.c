@@ -37,24 +37,38 @@ static int try_keep(shrinker *s, rh_program *p, const unsigned char *keep) {
     return 1;
 }
 
+/* Keeps the shortest tail of p, of 1, 2, 4, ... operations, that still
+ * shows the difference.  A replay costs in proportion to its length, and
+ * what causes a difference is most often a few operations before it, so
+ * these cheap tries usually leave ddmin a short program.  Returns 1 when
+ * the last operation alone shows it. */
+static int keep_short_tail(shrinker *s, rh_program *p) {
+    unsigned char *keep = malloc(p->count);
+    if (keep == NULL) rh_die("out of memory");
+    size_t tail = 1;
+    int found = 0;
+    while (tail < p->count && !found && !out_of_time(s)) {
+        memset(keep, 0, p->count);
+        memset(keep + (p->count - tail), 1, tail);
+        found = try_keep(s, p, keep);
+        if (!found) tail *= 2;
+    }
+    free(keep);
+    return found && tail == 1;
+}
+
 /* ddmin's complement steps over every operation but the last: remove a
  * chunk, keep the result when the difference stays, refine when none can
- * go.  Starts by trying the last operation alone. */
+ * go.  Starts from the shortest tail that shows the difference. */
 static void reduce_ops(shrinker *s, rh_program *p) {
-    if (p->count < 2) return;
-    unsigned char *keep = calloc(p->count, 1);
-    if (keep == NULL) rh_die("out of memory");
-    keep[p->count - 1] = 1;
-    int alone = try_keep(s, p, keep);
-    free(keep);
-    if (alone) return;
+    if (p->count < 2 || keep_short_tail(s, p)) return;
     size_t gran = 2;
     while (p->count > 1 && !out_of_time(s)) {
         size_t n = p->count - 1; /* candidates: all but the last */
         if (gran > n) gran = n;
         size_t chunk = (n + gran - 1) / gran;
         int reduced = 0;
-        keep = malloc(p->count);
+        unsigned char *keep = malloc(p->count);
         if (keep == NULL) rh_die("out of memory");
         for (size_t start = 0; start < n && !reduced && !out_of_time(s); start += chunk) {
             memset(keep, 1, p->count);

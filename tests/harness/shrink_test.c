@@ -80,6 +80,28 @@ static int last_alone(const rh_program *p, void *ctx) {
     return p->count > 0 && arg_is(&p->ops[p->count - 1], 0, "PING");
 }
 
+/* As poisoned, counting the operations replayed: the shrinker's cost. */
+static int poisoned_cost(const rh_program *p, void *ctx) {
+    size_t *ops = ctx;
+    *ops += p->count;
+    size_t calls = 0;
+    return poisoned(p, &calls);
+}
+
+/* The cause 20 operations before the difference, 100k operations in: the
+ * replays together send a few times the short tail, not the whole run. */
+static void recent_cause_costs_little(void **state) {
+    (void)state;
+    rh_program p;
+    build(&p, 100000, 100000 - 20);
+    size_t ops = 0;
+    rh_shrink_stats st;
+    rh_shrink(&p, poisoned_cost, &ops, 0, &st);
+    assert_int_equal(p.count, 2);
+    assert_true(ops < 2000);
+    rh_program_free(&p);
+}
+
 static void last_operation_alone(void **state) {
     (void)state;
     rh_program p;
@@ -140,6 +162,7 @@ static void stops_at_its_budget(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(pair_hidden_in_ten_thousand),
+        cmocka_unit_test(recent_cause_costs_little),
         cmocka_unit_test(last_operation_alone),
         cmocka_unit_test(keeps_what_matters),
         cmocka_unit_test(stops_at_its_budget),
