@@ -47,7 +47,7 @@ static void collect_setting(void *ud, const char *name, const char *value) {
     p->items[p->n++] = mr_xstrndup(value, strlen(value));
 }
 
-MR_PROC(mr_cmd_config_get) {
+void mr_cmd_config_get(mr_conn *c, size_t argc, const resp_span *argv) {
     config_pairs p = {NULL, 0, 0};
     for (size_t i = 2; i < argc; i++)
         mr_config_get(&c->srv->cfg, argv[i].ptr, argv[i].len, collect_setting, &p);
@@ -167,7 +167,7 @@ static int apply_host(mr_server *srv, const mr_config *old, const char **names, 
     return 1;
 }
 
-MR_PROC(mr_cmd_config_set) {
+void mr_cmd_config_set(mr_conn *c, size_t argc, const resp_span *argv) {
     mr_server *srv = c->srv;
     if (argc % 2 != 0) {
         mr_add_error(c, MR_ERR_SYNTAX);

@@ -77,7 +77,7 @@ static int set_name_or_reply(mr_conn *c, const resp_span *name) {
 
 /* ---- PING, ECHO, QUIT, RESET ---- */
 
-MR_PROC(mr_cmd_ping) {
+void mr_cmd_ping(mr_conn *c, size_t argc, const resp_span *argv) {
     if (argc > 2) {
         mr_add_error(c, "ERR wrong number of arguments for 'ping' command");
         return;
@@ -94,12 +94,12 @@ MR_PROC(mr_cmd_ping) {
     else mr_add_status(c, "PONG");
 }
 
-MR_PROC(mr_cmd_echo) {
+void mr_cmd_echo(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     mr_add_bulk(c, argv[1].ptr, argv[1].len);
 }
 
-MR_PROC(mr_cmd_quit) {
+void mr_cmd_quit(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     (void)argv;
     mr_add_ok(c);
@@ -109,7 +109,7 @@ MR_PROC(mr_cmd_quit) {
 /* Also ends a transaction, forgets watched keys and turns replies back on
  * (CLIENT REPLY OFF, or a SKIP asked for by the command before; a SKIP
  * already in force still drops +RESET). */
-MR_PROC(mr_cmd_reset) {
+void mr_cmd_reset(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     (void)argv;
     mr_multi_discard(c);
@@ -131,7 +131,7 @@ MR_PROC(mr_cmd_reset) {
 
 /* Options are applied one by one as they are read, as Redis 7.0 does: a
  * SETNAME or AUTH before a bad option keeps its effect. */
-MR_PROC(mr_cmd_hello) {
+void mr_cmd_hello(mr_conn *c, size_t argc, const resp_span *argv) {
     long long ver = 0;
     size_t next = 1;
     if (argc >= 2) {
@@ -187,7 +187,7 @@ MR_PROC(mr_cmd_hello) {
     mr_add_array(c, 0);
 }
 
-MR_PROC(mr_cmd_auth) {
+void mr_cmd_auth(mr_conn *c, size_t argc, const resp_span *argv) {
     if (argc > 3) {
         mr_add_error(c, MR_ERR_SYNTAX);
         return;
@@ -208,7 +208,7 @@ MR_PROC(mr_cmd_auth) {
     else reply_wrongpass(c);
 }
 
-MR_PROC(mr_cmd_select) {
+void mr_cmd_select(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     long long id;
     if (!mr_parse_ll(&argv[1], &id)) {
@@ -230,18 +230,18 @@ MR_PROC(mr_cmd_select) {
 
 /* ---- CLIENT ---- */
 
-MR_PROC(mr_cmd_client_id) {
+void mr_cmd_client_id(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     (void)argv;
     mr_add_integer(c, (long long)c->id);
 }
 
-MR_PROC(mr_cmd_client_setname) {
+void mr_cmd_client_setname(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     if (set_name_or_reply(c, &argv[2]) == 0) mr_add_ok(c);
 }
 
-MR_PROC(mr_cmd_client_getname) {
+void mr_cmd_client_getname(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     (void)argv;
     if (c->name != NULL) mr_add_bulk_cstr(c, c->name);
@@ -357,7 +357,7 @@ static void reply_text(mr_conn *c, resp_buf *b) {
     resp_buf_free(b);
 }
 
-MR_PROC(mr_cmd_client_info) {
+void mr_cmd_client_info(mr_conn *c, size_t argc, const resp_span *argv) {
     resp_buf b;
     resp_buf_init(&b, NULL);
     client_info_line(&b, c, argv_mem(argc, argv));
@@ -397,7 +397,7 @@ static mr_conn *client_by_id(mr_server *srv, long long id) {
     return NULL;
 }
 
-MR_PROC(mr_cmd_client_list) {
+void mr_cmd_client_list(mr_conn *c, size_t argc, const resp_span *argv) {
     int type = TYPE_ANY;
     resp_buf b;
     resp_buf_init(&b, NULL); /* allocates nothing until written to */
@@ -455,7 +455,7 @@ static void kill_now(mr_conn *cl) {
     mr_conn_kill(cl);
 }
 
-MR_PROC(mr_cmd_client_kill) {
+void mr_cmd_client_kill(mr_conn *c, size_t argc, const resp_span *argv) {
     mr_server *srv = c->srv;
     long long id = 0;
     int type = TYPE_ANY, skipme = 1;
@@ -536,7 +536,7 @@ MR_PROC(mr_cmd_client_kill) {
  * replies +OK.  SKIP takes effect when this command ends (see
  * mr_command_dispatch), so inside EXEC it silences the command after the
  * EXEC. */
-MR_PROC(mr_cmd_client_reply) {
+void mr_cmd_client_reply(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     if (mr_arg_is(&argv[2], "on")) {
         c->reply_off = 0;
@@ -556,7 +556,7 @@ MR_PROC(mr_cmd_client_reply) {
 /* An HTTP request sent to the server (cross-protocol scripting): logged at
  * most once a minute (for the whole process, as in Redis), and the
  * connection is dropped without a reply. */
-MR_PROC(mr_cmd_security_warning) {
+void mr_cmd_security_warning(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     (void)argv;
     static int logged;

@@ -11,7 +11,7 @@
 
 #define KEY(i) argv[i].ptr, argv[i].len
 
-MR_PROC(mr_cmd_del) {
+void mr_cmd_del(mr_conn *c, size_t argc, const resp_span *argv) {
     long long n = 0;
     for (size_t i = 1; i < argc; i++) n += mr_db_delete(c->srv, c->db, KEY(i));
     mr_add_integer(c, n);
@@ -19,17 +19,17 @@ MR_PROC(mr_cmd_del) {
 
 /* Redis frees UNLINK's values on another thread; values here are small
  * strings, so a plain delete does the same. */
-MR_PROC(mr_cmd_unlink) {
+void mr_cmd_unlink(mr_conn *c, size_t argc, const resp_span *argv) {
     mr_cmd_del(c, argc, argv);
 }
 
-MR_PROC(mr_cmd_exists) {
+void mr_cmd_exists(mr_conn *c, size_t argc, const resp_span *argv) {
     long long n = 0;
     for (size_t i = 1; i < argc; i++) n += mr_db_get(c->srv, c->db, KEY(i)) != NULL;
     mr_add_integer(c, n);
 }
 
-MR_PROC(mr_cmd_type) {
+void mr_cmd_type(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     mr_add_status(c, mr_db_get(c->srv, c->db, KEY(1)) != NULL ? "string" : "none");
 }
@@ -97,19 +97,19 @@ invalid:
     mr_add_errorf(c, "ERR invalid expire time in '%s' command", name);
 }
 
-MR_PROC(mr_cmd_expire) {
+void mr_cmd_expire(mr_conn *c, size_t argc, const resp_span *argv) {
     expire_generic(c, argc, argv, 1, 1, "expire");
 }
 
-MR_PROC(mr_cmd_pexpire) {
+void mr_cmd_pexpire(mr_conn *c, size_t argc, const resp_span *argv) {
     expire_generic(c, argc, argv, 0, 1, "pexpire");
 }
 
-MR_PROC(mr_cmd_expireat) {
+void mr_cmd_expireat(mr_conn *c, size_t argc, const resp_span *argv) {
     expire_generic(c, argc, argv, 1, 0, "expireat");
 }
 
-MR_PROC(mr_cmd_pexpireat) {
+void mr_cmd_pexpireat(mr_conn *c, size_t argc, const resp_span *argv) {
     expire_generic(c, argc, argv, 0, 0, "pexpireat");
 }
 
@@ -136,27 +136,27 @@ static void ttl_generic(mr_conn *c, const resp_span *argv, int how) {
     mr_add_integer(c, (how & TTL_MS) ? t : (int64_t)(((uint64_t)t + 500) / 1000));
 }
 
-MR_PROC(mr_cmd_ttl) {
+void mr_cmd_ttl(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     ttl_generic(c, argv, 0);
 }
 
-MR_PROC(mr_cmd_pttl) {
+void mr_cmd_pttl(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     ttl_generic(c, argv, TTL_MS);
 }
 
-MR_PROC(mr_cmd_expiretime) {
+void mr_cmd_expiretime(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     ttl_generic(c, argv, TTL_ABSOLUTE);
 }
 
-MR_PROC(mr_cmd_pexpiretime) {
+void mr_cmd_pexpiretime(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     ttl_generic(c, argv, TTL_MS | TTL_ABSOLUTE);
 }
 
-MR_PROC(mr_cmd_persist) {
+void mr_cmd_persist(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     if (mr_db_get(c->srv, c->db, KEY(1)) == NULL) {
         mr_add_integer(c, 0);
@@ -176,7 +176,7 @@ static int key_is_live(mr_conn *c, const mr_dict_entry *e) {
     return !logically_expired(c->srv, c->db, e);
 }
 
-MR_PROC(mr_cmd_keys) {
+void mr_cmd_keys(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     /* Redis skips matching for a bare "*", which alone also lists the
      * empty key name. */
@@ -217,7 +217,7 @@ static int parse_cursor(const resp_span *a, uint64_t *out) {
     return ok;
 }
 
-MR_PROC(mr_cmd_scan) {
+void mr_cmd_scan(mr_conn *c, size_t argc, const resp_span *argv) {
     uint64_t cursor;
     if (!parse_cursor(&argv[1], &cursor)) {
         mr_add_error(c, "ERR invalid cursor");
@@ -266,7 +266,7 @@ MR_PROC(mr_cmd_scan) {
     resp_buf_free(&s.body);
 }
 
-MR_PROC(mr_cmd_randomkey) {
+void mr_cmd_randomkey(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     (void)argv;
     mr_server *srv = c->srv;
@@ -312,17 +312,17 @@ static void rename_generic(mr_conn *c, const resp_span *argv, int nx) {
     else mr_add_ok(c);
 }
 
-MR_PROC(mr_cmd_rename) {
+void mr_cmd_rename(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     rename_generic(c, argv, 0);
 }
 
-MR_PROC(mr_cmd_renamenx) {
+void mr_cmd_renamenx(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     rename_generic(c, argv, 1);
 }
 
-MR_PROC(mr_cmd_dbsize) {
+void mr_cmd_dbsize(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     (void)argv;
     mr_add_integer(c, (long long)mr_dict_size(c->srv->dbs[c->db].keys));
@@ -345,14 +345,14 @@ static int flush_async(mr_conn *c, size_t argc, const resp_span *argv, int *asyn
     return 1;
 }
 
-MR_PROC(mr_cmd_flushdb) {
+void mr_cmd_flushdb(mr_conn *c, size_t argc, const resp_span *argv) {
     int async;
     if (!flush_async(c, argc, argv, &async)) return;
     mr_db_flush(c->srv, c->db, async);
     mr_add_ok(c);
 }
 
-MR_PROC(mr_cmd_flushall) {
+void mr_cmd_flushall(mr_conn *c, size_t argc, const resp_span *argv) {
     int async;
     if (!flush_async(c, argc, argv, &async)) return;
     for (int i = 0; i < c->srv->cfg.databases; i++) mr_db_flush(c->srv, i, async);

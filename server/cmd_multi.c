@@ -199,7 +199,7 @@ void mr_multi_abort(mr_conn *c, const char *reason) {
 
 /* ---- commands ---- */
 
-MR_PROC(mr_cmd_multi) {
+void mr_cmd_multi(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     (void)argv;
     if (c->txn.active) {
@@ -214,7 +214,7 @@ MR_PROC(mr_cmd_multi) {
  * when queued.  The transaction stays open while they run (CLIENT INFO
  * inside EXEC shows flags=x and the queued count), but the keys are
  * unwatched first, so the transaction's own writes change nothing. */
-MR_PROC(mr_cmd_exec) {
+void mr_cmd_exec(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     (void)argv;
     mr_txn *t = &c->txn;
@@ -242,7 +242,7 @@ MR_PROC(mr_cmd_exec) {
     mr_multi_discard(c);
 }
 
-MR_PROC(mr_cmd_discard) {
+void mr_cmd_discard(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     (void)argv;
     if (!c->txn.active) {
@@ -254,7 +254,7 @@ MR_PROC(mr_cmd_discard) {
 }
 
 /* Watching more changes nothing once a watched key has changed. */
-MR_PROC(mr_cmd_watch) {
+void mr_cmd_watch(mr_conn *c, size_t argc, const resp_span *argv) {
     if (c->txn.active) {
         mr_add_error(c, "ERR WATCH inside MULTI is not allowed");
         return;
@@ -264,7 +264,7 @@ MR_PROC(mr_cmd_watch) {
     mr_add_ok(c);
 }
 
-MR_PROC(mr_cmd_unwatch) {
+void mr_cmd_unwatch(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     (void)argv;
     unwatch_all(c);

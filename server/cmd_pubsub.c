@@ -164,17 +164,17 @@ static void unsubscribe_generic(mr_conn *c, size_t argc, const resp_span *argv, 
     }
 }
 
-MR_PROC(mr_cmd_subscribe) {
+void mr_cmd_subscribe(mr_conn *c, size_t argc, const resp_span *argv) {
     subscribe_generic(c, argc, argv, KIND_CHANNEL);
 }
 
-MR_PROC(mr_cmd_psubscribe) {
+void mr_cmd_psubscribe(mr_conn *c, size_t argc, const resp_span *argv) {
     subscribe_generic(c, argc, argv, KIND_PATTERN);
 }
 
 /* Redis 7.0 lets SUBSCRIBE and PSUBSCRIBE run inside EXEC for backward
  * compatibility, but not SSUBSCRIBE. */
-MR_PROC(mr_cmd_ssubscribe) {
+void mr_cmd_ssubscribe(mr_conn *c, size_t argc, const resp_span *argv) {
     if (c->txn.active) {
         mr_add_error(c, "ERR SSUBSCRIBE isn't allowed for a DENY BLOCKING client");
         return;
@@ -182,15 +182,15 @@ MR_PROC(mr_cmd_ssubscribe) {
     subscribe_generic(c, argc, argv, KIND_SHARD);
 }
 
-MR_PROC(mr_cmd_unsubscribe) {
+void mr_cmd_unsubscribe(mr_conn *c, size_t argc, const resp_span *argv) {
     unsubscribe_generic(c, argc, argv, KIND_CHANNEL);
 }
 
-MR_PROC(mr_cmd_punsubscribe) {
+void mr_cmd_punsubscribe(mr_conn *c, size_t argc, const resp_span *argv) {
     unsubscribe_generic(c, argc, argv, KIND_PATTERN);
 }
 
-MR_PROC(mr_cmd_sunsubscribe) {
+void mr_cmd_sunsubscribe(mr_conn *c, size_t argc, const resp_span *argv) {
     unsubscribe_generic(c, argc, argv, KIND_SHARD);
 }
 
@@ -240,14 +240,14 @@ long long mr_pubsub_publish(mr_server *srv, const char *ch, size_t chlen, const 
     return receivers;
 }
 
-MR_PROC(mr_cmd_publish) {
+void mr_cmd_publish(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     mr_add_integer(c, mr_pubsub_publish(c->srv, argv[1].ptr, argv[1].len, argv[2].ptr, argv[2].len));
 }
 
 /* SPUBLISH reaches shard channel subscribers only: patterns never match
  * shard channels. */
-MR_PROC(mr_cmd_spublish) {
+void mr_cmd_spublish(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     mr_server *srv = c->srv;
     long long n = deliver(srv->shard_channels, "smessage", argv[1].ptr, argv[1].len,
@@ -280,23 +280,23 @@ static void count_subscribers(mr_conn *c, size_t argc, const resp_span *argv, mr
     }
 }
 
-MR_PROC(mr_cmd_pubsub_channels) {
+void mr_cmd_pubsub_channels(mr_conn *c, size_t argc, const resp_span *argv) {
     list_channels(c, argc, argv, c->srv->channels);
 }
 
-MR_PROC(mr_cmd_pubsub_shardchannels) {
+void mr_cmd_pubsub_shardchannels(mr_conn *c, size_t argc, const resp_span *argv) {
     list_channels(c, argc, argv, c->srv->shard_channels);
 }
 
-MR_PROC(mr_cmd_pubsub_numsub) {
+void mr_cmd_pubsub_numsub(mr_conn *c, size_t argc, const resp_span *argv) {
     count_subscribers(c, argc, argv, c->srv->channels);
 }
 
-MR_PROC(mr_cmd_pubsub_shardnumsub) {
+void mr_cmd_pubsub_shardnumsub(mr_conn *c, size_t argc, const resp_span *argv) {
     count_subscribers(c, argc, argv, c->srv->shard_channels);
 }
 
-MR_PROC(mr_cmd_pubsub_numpat) {
+void mr_cmd_pubsub_numpat(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     (void)argv;
     mr_add_integer(c, (long long)mr_dict_size(c->srv->patterns));

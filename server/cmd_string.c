@@ -103,7 +103,7 @@ static void set_with_expire(mr_conn *c, const resp_span *key, const resp_span *v
     else mr_db_set_expire(srv, c->db, key->ptr, key->len, when);
 }
 
-MR_PROC(mr_cmd_set) {
+void mr_cmd_set(mr_conn *c, size_t argc, const resp_span *argv) {
     int flags;
     const resp_span *ex;
     int64_t when = 0;
@@ -122,7 +122,7 @@ MR_PROC(mr_cmd_set) {
     if (!(flags & OPT_GET)) mr_add_ok(c);
 }
 
-MR_PROC(mr_cmd_setnx) {
+void mr_cmd_setnx(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     if (mr_db_get(c->srv, c->db, KEY(1)) != NULL) {
         mr_add_integer(c, 0);
@@ -139,17 +139,17 @@ static void setex_generic(mr_conn *c, const resp_span *argv, int unit, const cha
     mr_add_ok(c);
 }
 
-MR_PROC(mr_cmd_setex) {
+void mr_cmd_setex(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     setex_generic(c, argv, OPT_EX, "setex");
 }
 
-MR_PROC(mr_cmd_psetex) {
+void mr_cmd_psetex(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     setex_generic(c, argv, OPT_PX, "psetex");
 }
 
-MR_PROC(mr_cmd_get) {
+void mr_cmd_get(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     mr_str *v = mr_db_get(c->srv, c->db, KEY(1));
     if (v == NULL) {
@@ -161,7 +161,7 @@ MR_PROC(mr_cmd_get) {
     mr_add_bulk(c, v->data, v->len);
 }
 
-MR_PROC(mr_cmd_getdel) {
+void mr_cmd_getdel(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     mr_str *v = mr_db_get(c->srv, c->db, KEY(1));
     if (v == NULL) {
@@ -172,7 +172,7 @@ MR_PROC(mr_cmd_getdel) {
     mr_db_delete(c->srv, c->db, KEY(1));
 }
 
-MR_PROC(mr_cmd_getex) {
+void mr_cmd_getex(mr_conn *c, size_t argc, const resp_span *argv) {
     int flags;
     const resp_span *ex;
     int64_t when = 0;
@@ -193,7 +193,7 @@ MR_PROC(mr_cmd_getex) {
     }
 }
 
-MR_PROC(mr_cmd_mget) {
+void mr_cmd_mget(mr_conn *c, size_t argc, const resp_span *argv) {
     mr_add_array(c, argc - 1);
     for (size_t i = 1; i < argc; i++) {
         mr_str *v = mr_db_get(c->srv, c->db, KEY(i));
@@ -208,13 +208,13 @@ static int mset_arity_ok(mr_conn *c, size_t argc, const char *name) {
     return 0;
 }
 
-MR_PROC(mr_cmd_mset) {
+void mr_cmd_mset(mr_conn *c, size_t argc, const resp_span *argv) {
     if (!mset_arity_ok(c, argc, "mset")) return;
     for (size_t i = 1; i < argc; i += 2) set_with_expire(c, &argv[i], &argv[i + 1], 0, 0);
     mr_add_ok(c);
 }
 
-MR_PROC(mr_cmd_msetnx) {
+void mr_cmd_msetnx(mr_conn *c, size_t argc, const resp_span *argv) {
     if (!mset_arity_ok(c, argc, "msetnx")) return;
     for (size_t i = 1; i < argc; i += 2) {
         if (mr_db_get(c->srv, c->db, KEY(i)) != NULL) {
@@ -249,17 +249,17 @@ static void incr_by(mr_conn *c, const resp_span *key, long long by) {
     mr_add_integer(c, cur);
 }
 
-MR_PROC(mr_cmd_incr) {
+void mr_cmd_incr(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     incr_by(c, &argv[1], 1);
 }
 
-MR_PROC(mr_cmd_decr) {
+void mr_cmd_decr(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     incr_by(c, &argv[1], -1);
 }
 
-MR_PROC(mr_cmd_incrby) {
+void mr_cmd_incrby(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     long long by;
     if (!mr_parse_ll(&argv[2], &by)) {
@@ -269,7 +269,7 @@ MR_PROC(mr_cmd_incrby) {
     incr_by(c, &argv[1], by);
 }
 
-MR_PROC(mr_cmd_decrby) {
+void mr_cmd_decrby(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     long long by;
     if (!mr_parse_ll(&argv[2], &by)) {
@@ -303,7 +303,7 @@ static int parse_long_double(const char *s, size_t len, long double *out) {
     return 1;
 }
 
-MR_PROC(mr_cmd_incrbyfloat) {
+void mr_cmd_incrbyfloat(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     long double incr, cur = 0;
     mr_str *v = mr_db_get(c->srv, c->db, KEY(1));
@@ -350,7 +350,7 @@ static int length_ok(mr_conn *c, long long size, long long append) {
     return 1;
 }
 
-MR_PROC(mr_cmd_append) {
+void mr_cmd_append(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     mr_str *v = mr_db_get(c->srv, c->db, KEY(1));
     size_t old = v != NULL ? v->len : 0;
@@ -364,13 +364,13 @@ MR_PROC(mr_cmd_append) {
     mr_add_integer(c, (long long)n->len);
 }
 
-MR_PROC(mr_cmd_strlen) {
+void mr_cmd_strlen(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     mr_str *v = mr_db_get(c->srv, c->db, KEY(1));
     mr_add_integer(c, v != NULL ? (long long)v->len : 0);
 }
 
-MR_PROC(mr_cmd_getrange) {
+void mr_cmd_getrange(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     long long start, end;
     if (!mr_parse_ll(&argv[2], &start) || !mr_parse_ll(&argv[3], &end)) {
@@ -395,7 +395,7 @@ MR_PROC(mr_cmd_getrange) {
     mr_add_bulk(c, v->data + start, (size_t)(end - start + 1));
 }
 
-MR_PROC(mr_cmd_setrange) {
+void mr_cmd_setrange(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     long long offset;
     if (!mr_parse_ll(&argv[2], &offset)) {

@@ -1,106 +1,106 @@
-/* server/commands.h - every command procedure, by file. */
+/* server/commands.h - every command procedure, by file.  Each is called
+ * by dispatch.c with the arguments its descriptor (command_table.c)
+ * allows: the arity is checked before the call. */
 #ifndef MR_COMMANDS_H
 #define MR_COMMANDS_H
 
 #include "server.h"
 
-#define MR_PROC(name) void name(mr_conn *c, size_t argc, const resp_span *argv)
-
 /* cmd_string.c */
-MR_PROC(mr_cmd_get);
-MR_PROC(mr_cmd_set);
-MR_PROC(mr_cmd_setnx);
-MR_PROC(mr_cmd_setex);
-MR_PROC(mr_cmd_psetex);
-MR_PROC(mr_cmd_getdel);
-MR_PROC(mr_cmd_getex);
-MR_PROC(mr_cmd_mget);
-MR_PROC(mr_cmd_mset);
-MR_PROC(mr_cmd_msetnx);
-MR_PROC(mr_cmd_incr);
-MR_PROC(mr_cmd_decr);
-MR_PROC(mr_cmd_incrby);
-MR_PROC(mr_cmd_decrby);
-MR_PROC(mr_cmd_incrbyfloat);
-MR_PROC(mr_cmd_append);
-MR_PROC(mr_cmd_strlen);
-MR_PROC(mr_cmd_getrange);
-MR_PROC(mr_cmd_setrange);
+void mr_cmd_get(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_set(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_setnx(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_setex(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_psetex(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_getdel(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_getex(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_mget(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_mset(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_msetnx(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_incr(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_decr(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_incrby(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_decrby(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_incrbyfloat(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_append(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_strlen(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_getrange(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_setrange(mr_conn *c, size_t argc, const resp_span *argv);
 
 /* cmd_keys.c */
-MR_PROC(mr_cmd_del);
-MR_PROC(mr_cmd_unlink);
-MR_PROC(mr_cmd_exists);
-MR_PROC(mr_cmd_expire);
-MR_PROC(mr_cmd_pexpire);
-MR_PROC(mr_cmd_expireat);
-MR_PROC(mr_cmd_pexpireat);
-MR_PROC(mr_cmd_ttl);
-MR_PROC(mr_cmd_pttl);
-MR_PROC(mr_cmd_expiretime);
-MR_PROC(mr_cmd_pexpiretime);
-MR_PROC(mr_cmd_persist);
-MR_PROC(mr_cmd_type);
-MR_PROC(mr_cmd_keys);
-MR_PROC(mr_cmd_scan);
-MR_PROC(mr_cmd_randomkey);
-MR_PROC(mr_cmd_rename);
-MR_PROC(mr_cmd_renamenx);
-MR_PROC(mr_cmd_dbsize);
-MR_PROC(mr_cmd_flushdb);
-MR_PROC(mr_cmd_flushall);
+void mr_cmd_del(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_unlink(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_exists(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_expire(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_pexpire(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_expireat(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_pexpireat(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_ttl(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_pttl(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_expiretime(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_pexpiretime(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_persist(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_type(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_keys(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_scan(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_randomkey(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_rename(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_renamenx(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_dbsize(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_flushdb(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_flushall(mr_conn *c, size_t argc, const resp_span *argv);
 
 /* cmd_pubsub.c */
-MR_PROC(mr_cmd_subscribe);
-MR_PROC(mr_cmd_unsubscribe);
-MR_PROC(mr_cmd_psubscribe);
-MR_PROC(mr_cmd_punsubscribe);
-MR_PROC(mr_cmd_ssubscribe);
-MR_PROC(mr_cmd_sunsubscribe);
-MR_PROC(mr_cmd_publish);
-MR_PROC(mr_cmd_spublish);
-MR_PROC(mr_cmd_pubsub_channels);
-MR_PROC(mr_cmd_pubsub_shardchannels);
-MR_PROC(mr_cmd_pubsub_numsub);
-MR_PROC(mr_cmd_pubsub_shardnumsub);
-MR_PROC(mr_cmd_pubsub_numpat);
+void mr_cmd_subscribe(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_unsubscribe(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_psubscribe(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_punsubscribe(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_ssubscribe(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_sunsubscribe(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_publish(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_spublish(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_pubsub_channels(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_pubsub_shardchannels(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_pubsub_numsub(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_pubsub_shardnumsub(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_pubsub_numpat(mr_conn *c, size_t argc, const resp_span *argv);
 
 /* cmd_conn.c */
-MR_PROC(mr_cmd_ping);
-MR_PROC(mr_cmd_echo);
-MR_PROC(mr_cmd_quit);
-MR_PROC(mr_cmd_reset);
-MR_PROC(mr_cmd_hello);
-MR_PROC(mr_cmd_auth);
-MR_PROC(mr_cmd_select);
-MR_PROC(mr_cmd_client_id);
-MR_PROC(mr_cmd_client_setname);
-MR_PROC(mr_cmd_client_getname);
-MR_PROC(mr_cmd_client_info);
-MR_PROC(mr_cmd_client_list);
-MR_PROC(mr_cmd_client_kill);
-MR_PROC(mr_cmd_client_reply);
-MR_PROC(mr_cmd_security_warning);
+void mr_cmd_ping(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_echo(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_quit(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_reset(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_hello(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_auth(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_select(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_client_id(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_client_setname(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_client_getname(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_client_info(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_client_list(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_client_kill(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_client_reply(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_security_warning(mr_conn *c, size_t argc, const resp_span *argv);
 
 /* cmd_server.c */
-MR_PROC(mr_cmd_command);
-MR_PROC(mr_cmd_command_count);
-MR_PROC(mr_cmd_command_docs);
-MR_PROC(mr_cmd_command_info);
-MR_PROC(mr_cmd_command_list);
-MR_PROC(mr_cmd_info);
-MR_PROC(mr_cmd_time);
-MR_PROC(mr_cmd_shutdown);
+void mr_cmd_command(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_command_count(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_command_docs(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_command_info(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_command_list(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_info(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_time(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_shutdown(mr_conn *c, size_t argc, const resp_span *argv);
 
 /* cmd_config.c */
-MR_PROC(mr_cmd_config_get);
-MR_PROC(mr_cmd_config_set);
+void mr_cmd_config_get(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_config_set(mr_conn *c, size_t argc, const resp_span *argv);
 
 /* cmd_multi.c */
-MR_PROC(mr_cmd_multi);
-MR_PROC(mr_cmd_exec);
-MR_PROC(mr_cmd_discard);
-MR_PROC(mr_cmd_watch);
-MR_PROC(mr_cmd_unwatch);
+void mr_cmd_multi(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_exec(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_discard(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_watch(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_unwatch(mr_conn *c, size_t argc, const resp_span *argv);
 
 #endif /* MR_COMMANDS_H */

@@ -6,10 +6,6 @@
 
 #include "server.h"
 
-int mr_parse_ll(const resp_span *a, long long *out) {
-    return resp_parse_integer(a->ptr, a->len, out);
-}
-
 /* Deletes the key if its time has come.  Returns 1 if it was expired. */
 static int expire_if_needed(mr_server *srv, mr_db *db, const char *key, size_t klen) {
     mr_dict_entry *e = mr_dict_find(db->expires, key, klen);

@@ -9,6 +9,8 @@
 #include <resp/request.h>
 #include <resp/writer.h>
 
+#include "args.h"
+#include "command.h"
 #include "config.h"
 #include "core.h"
 #include "dict.h"
@@ -64,8 +66,6 @@ typedef struct mr_connset {
 } mr_connset;
 
 enum { MR_KEEP = 0, MR_CLOSE_AFTER_REPLY = 1, MR_CLOSE_NOW = 2 };
-
-struct mr_command;
 
 /* One command queued between MULTI and EXEC, its arguments copied (the
  * query buffer they were parsed from is reused). */
@@ -212,6 +212,7 @@ void mr_add_matching_names(mr_conn *c, mr_dict *d, const resp_span *pattern,
 /* Common error texts (Redis 7.0's). */
 #define MR_ERR_SYNTAX "ERR syntax error"
 #define MR_ERR_NOT_INT "ERR value is not an integer or out of range"
+#define MR_ERR_ARITY_FMT "ERR wrong number of arguments for '%s' command"
 #define MR_ERR_NOT_FLOAT "ERR value is not a valid float"
 #define MR_ERR_WRONGTYPE "WRONGTYPE Operation against a key holding the wrong kind of value"
 #define MR_ERR_NO_KEY "ERR no such key"
@@ -230,8 +231,6 @@ int mr_db_persist(mr_server *srv, int db, const char *key, size_t klen);
 void mr_db_flush(mr_server *srv, int db, int async);
 /* Active expiry: samples keys with a TTL, as Redis's cycle does. */
 void mr_db_active_expire(mr_server *srv);
-/* Parses a whole argument as a long long (Redis's string2ll). */
-int mr_parse_ll(const resp_span *a, long long *out);
 
 /* ---- pub/sub (cmd_pubsub.c) ---- */
 /* Removes every subscription of a connection (on close or RESET). */
@@ -259,33 +258,8 @@ void mr_watch_touch(mr_server *srv, int db, const char *key, size_t klen);
 void mr_watch_touch_db(mr_server *srv, int db);
 void mr_watchers_free(void *p);
 
-/* ---- commands (commands.c) ---- */
-typedef void mr_command_proc(mr_conn *c, size_t argc, const resp_span *argv);
-
-enum {
-    MR_CMD_NOAUTH = 1,     /* allowed before AUTH */
-    MR_CMD_PUBSUB_OK = 2,  /* allowed in the RESP2 subscribed context */
-    MR_CMD_NOT_QUEUED = 4, /* runs at once even between MULTI and EXEC */
-    MR_CMD_NO_MULTI = 8    /* refused between MULTI and EXEC */
-};
-
-typedef struct mr_command {
-    const char *name; /* lower case, as in error texts */
-    int arity;        /* n = exactly n; -n = at least n (name included) */
-    int flags;
-    mr_command_proc *proc;
-    const struct mr_command *subcommands; /* NULL-terminated table, or NULL */
-    int first_key, last_key, key_step;    /* COMMAND INFO */
-    const char *summary;                  /* COMMAND DOCS */
-    const char *group;
-} mr_command;
-
-const mr_command *mr_command_lookup(const char *name, size_t len);
-const mr_command *mr_command_table(size_t *count);
+/* ---- commands (command.h, dispatch.c) ---- */
 /* Runs one parsed command with Redis's checks, in Redis's order. */
 void mr_command_dispatch(mr_conn *c, size_t argc, const resp_span *argv);
-
-/* Case-insensitive comparison of an argument with a lower-case word. */
-int mr_arg_is(const resp_span *a, const char *word);
 
 #endif /* MR_SERVER_H */

@@ -1,0 +1,23 @@
+/* server/args.h - reading a command's arguments as Redis does: names
+ * compared as C strings, integers or Redis's error reply. */
+#ifndef MR_ARGS_H
+#define MR_ARGS_H
+
+#include <stddef.h>
+
+#include <resp/request.h>
+
+typedef struct mr_conn mr_conn;
+
+/* Redis reads names and most texts as C strings: the length up to the
+ * first NUL. */
+size_t mr_cstr_len(const char *s, size_t len);
+/* Case-insensitive comparison of an argument with a lower-case word. */
+int mr_arg_is(const resp_span *a, const char *word);
+/* A whole decimal long long, as Redis's string2ll reads it. */
+int mr_parse_ll(const resp_span *a, long long *out);
+/* As mr_parse_ll; on failure replies "ERR value is not an integer or out
+ * of range" and returns 0. */
+int mr_arg_ll(mr_conn *c, const resp_span *a, long long *out);
+
+#endif /* MR_ARGS_H */

@@ -1,0 +1,47 @@
+/* server/command.c - finding commands in the table, and what COMMAND INFO
+ * derives from a descriptor. */
+#include <string.h>
+#include <strings.h>
+
+#include "args.h"
+#include "command.h"
+
+/* Redis compares names as C strings: bytes after a NUL are ignored. */
+static int name_is(const char *name, const char *s, size_t len) {
+    size_t n = strlen(name);
+    return mr_cstr_len(s, len) == n && strncasecmp(name, s, n) == 0;
+}
+
+const mr_command *mr_command_lookup(const char *name, size_t len) {
+    size_t count;
+    const mr_command *table = mr_command_table(&count);
+    for (size_t i = 0; i < count; i++)
+        if (name_is(table[i].name, name, len)) return &table[i];
+    return NULL;
+}
+
+const mr_command *mr_subcommand_lookup(const mr_command *parent, const char *sub, size_t len) {
+    if (parent->subcommands == NULL) return NULL;
+    size_t plen = strlen(parent->name);
+    for (const mr_command *s = parent->subcommands; s->name != NULL; s++)
+        if (name_is(s->name + plen + 1, sub, len)) return s;
+    return NULL;
+}
+
+int mr_command_listed(const mr_command *cmd) {
+    return !(cmd->flags & MR_CMD_HTTP);
+}
+
+/* As Redis 7.0 fills the legacy range from the key specs: the first key
+ * is the smallest index; the last is the furthest one a spec reaches, or
+ * a spec's negative lastkey (counted from the end); the step is the
+ * first spec's. */
+void mr_command_key_range(const mr_command *cmd, int *first, int *last, int *step) {
+    *first = *last = *step = 0;
+    for (const mr_key_spec *k = cmd->key_specs; k != NULL && k->flags != NULL; k++) {
+        if (*first == 0 || k->index < *first) *first = k->index;
+        int reach = k->lastkey < 0 ? k->lastkey : k->index + k->lastkey;
+        if (*last >= 0 && (reach < 0 || reach > *last)) *last = reach;
+        if (*step == 0) *step = k->keystep;
+    }
+}

@@ -1,0 +1,77 @@
+/* server/command.h - what the server knows of a command: one descriptor
+ * each, all in command_table.c.  Dispatch (commands.c) and COMMAND, COMMAND
+ * INFO/DOCS/COUNT/LIST (cmd_command.c) read nothing else. */
+#ifndef MR_COMMAND_H
+#define MR_COMMAND_H
+
+#include <stddef.h>
+
+#include <resp/request.h>
+
+typedef struct mr_conn mr_conn;
+
+typedef void mr_command_proc(mr_conn *c, size_t argc, const resp_span *argv);
+
+/* How dispatch treats a command, in the order of its checks. */
+typedef enum mr_command_flag {
+    MR_CMD_HTTP = 1 << 0,        /* an HTTP request's first word: the connection is dropped */
+    MR_CMD_NOAUTH = 1 << 1,      /* allowed before AUTH (COMMAND INFO's no_auth) */
+    MR_CMD_NO_MULTI = 1 << 2,    /* refused between MULTI and EXEC (no_multi) */
+    MR_CMD_PUBSUB_OK = 1 << 3,   /* allowed in the RESP2 subscribed context */
+    MR_CMD_NOT_QUEUED = 1 << 4,  /* runs at once even between MULTI and EXEC */
+    MR_CMD_EXEC_ABORT = 1 << 5   /* refused, it aborts the transaction (EXEC) */
+} mr_command_flag;
+
+/* A key spec as COMMAND INFO shows it: begin_search by index, find_keys
+ * by range (the only kinds these commands use). */
+typedef struct mr_key_spec {
+    const char *notes; /* NULL when Redis gives none */
+    const char *flags; /* space-separated; NULL ends a list */
+    int index;
+    int lastkey, keystep, limit;
+} mr_key_spec;
+
+/* One argument in COMMAND DOCS; flags space-separated. */
+typedef struct mr_doc_arg {
+    const char *name; /* NULL ends a list */
+    const char *type;
+    int key_spec; /* for type "key" */
+    const char *token;
+    const char *since;
+    const char *deprecated;
+    const char *flags;
+    const struct mr_doc_arg *args;
+} mr_doc_arg;
+
+typedef struct mr_command {
+    const char *name;  /* lower case, as in error texts; "client|kill" */
+    int arity;         /* n = exactly n; -n = at least n (name included) */
+    unsigned flags;    /* mr_command_flag bits */
+    mr_command_proc *proc;                /* NULL for a container */
+    const struct mr_command *subcommands; /* ended by a NULL name, or NULL */
+    /* COMMAND DOCS */
+    const char *summary;
+    const char *group;
+    const char *since;
+    const char *complexity;
+    const mr_doc_arg *args; /* ended by a NULL name, or NULL: none */
+    /* COMMAND INFO: space-separated words, as Redis 7.0.15 reports them */
+    const char *info_flags;
+    const char *acl;
+    const char *tips;
+    const mr_key_spec *key_specs; /* ended by NULL flags, or NULL: none */
+} mr_command;
+
+/* The top-level commands (subcommands hang from their containers). */
+const mr_command *mr_command_table(size_t *count);
+/* By name, compared as Redis does (case-insensitive, up to a NUL). */
+const mr_command *mr_command_lookup(const char *name, size_t len);
+/* A container's subcommand named by sub, or NULL. */
+const mr_command *mr_subcommand_lookup(const mr_command *parent, const char *sub, size_t len);
+/* COMMAND lists it (the HTTP catchers are not listed). */
+int mr_command_listed(const mr_command *cmd);
+/* COMMAND INFO's first key, last key and step, derived from the key
+ * specs as Redis derives them: 0 0 0 without keys. */
+void mr_command_key_range(const mr_command *cmd, int *first, int *last, int *step);
+
+#endif /* MR_COMMAND_H */
