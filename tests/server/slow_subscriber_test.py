@@ -7,15 +7,36 @@ mini-redis-server, with the same settings.
 Usage: slow_subscriber_test.py MINI_REDIS_SERVER"""
 import shutil
 import socket
+import subprocess
 import sys
 import time
-
-from diff_test import free_port, start
 
 LIMIT = ["--client-output-buffer-limit", "pubsub 4mb 1mb 60"]
 MESSAGE = b"x" * (256 * 1024)
 WIRE = (b"*3\r\n$7\r\nPUBLISH\r\n$2\r\nch\r\n$%d\r\n%s\r\n" % (len(MESSAGE), MESSAGE))
 DELIVERED = len(b"*3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$%d\r\n\r\n" % len(MESSAGE)) + len(MESSAGE)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start(argv, port, extra):
+    proc = subprocess.Popen(argv + ["--port", str(port), "--save", "", "--appendonly", "no"] + extra,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return proc
+        except OSError:
+            if proc.poll() is not None:
+                sys.exit(f"{argv[0]} exited with {proc.returncode} before listening")
+            time.sleep(0.05)
+    proc.kill()
+    sys.exit(f"{argv[0]} did not listen on port {port}")
 
 
 def subscribe(port, small_buffer):
