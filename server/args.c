@@ -10,6 +10,10 @@ size_t mr_cstr_len(const char *s, size_t len) {
     return nul != NULL ? (size_t)(nul - s) : len;
 }
 
+size_t mr_arg_len(const resp_span *a) {
+    return mr_cstr_len(a->ptr, a->len);
+}
+
 int mr_arg_is(const resp_span *a, const char *word) {
     size_t n = strlen(word);
     return mr_cstr_len(a->ptr, a->len) == n && strncasecmp(word, a->ptr, n) == 0;

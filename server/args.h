@@ -12,6 +12,8 @@ typedef struct mr_conn mr_conn;
 /* Redis reads names and most texts as C strings: the length up to the
  * first NUL. */
 size_t mr_cstr_len(const char *s, size_t len);
+/* An argument's length as a C string. */
+size_t mr_arg_len(const resp_span *a);
 /* Case-insensitive comparison of an argument with a lower-case word. */
 int mr_arg_is(const resp_span *a, const char *word);
 /* A whole decimal long long, as Redis's string2ll reads it. */

@@ -15,12 +15,6 @@
 
 #include "commands.h"
 
-/* Redis reads option words as C strings: bytes after a NUL are ignored. */
-static size_t cstr_len(const resp_span *a) {
-    const char *nul = memchr(a->ptr, '\0', a->len);
-    return nul != NULL ? (size_t)(nul - a->ptr) : a->len;
-}
-
 static int span_equals(const resp_span *a, const char *s) {
     size_t n = strlen(s);
     return a->len == n && memcmp(a->ptr, s, n) == 0;
@@ -79,7 +73,7 @@ static int set_name_or_reply(mr_conn *c, const resp_span *name) {
 
 void mr_cmd_ping(mr_conn *c, size_t argc, const resp_span *argv) {
     if (argc > 2) {
-        mr_add_error(c, "ERR wrong number of arguments for 'ping' command");
+        mr_add_errorf(c, MR_ERR_ARITY_FMT, "ping");
         return;
     }
     /* A RESP2 subscriber can only receive arrays, so PING answers with one. */
@@ -157,7 +151,7 @@ void mr_cmd_hello(mr_conn *c, size_t argc, const resp_span *argv) {
             if (set_name_or_reply(c, &argv[j + 1]) != 0) return;
             j++;
         } else {
-            mr_add_errorf(c, "ERR Syntax error in HELLO option '%.*s'", (int)cstr_len(&argv[j]),
+            mr_add_errorf(c, "ERR Syntax error in HELLO option '%.*s'", (int)mr_arg_len(&argv[j]),
                           argv[j].ptr);
             return;
         }
@@ -211,10 +205,7 @@ void mr_cmd_auth(mr_conn *c, size_t argc, const resp_span *argv) {
 void mr_cmd_select(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     long long id;
-    if (!mr_parse_ll(&argv[1], &id)) {
-        mr_add_error(c, MR_ERR_NOT_INT);
-        return;
-    }
+    if (!mr_arg_ll(c, &argv[1], &id)) return;
     if (id < -2147483648LL || id > 2147483647LL) {
         mr_add_error(c, "ERR value is out of range, value must between -2147483648 and "
                         "2147483647");
@@ -405,7 +396,7 @@ void mr_cmd_client_list(mr_conn *c, size_t argc, const resp_span *argv) {
     if (argc == 4 && mr_arg_is(&argv[2], "type")) {
         type = client_type_by_name(&argv[3]);
         if (type == -2) {
-            mr_add_errorf(c, "ERR Unknown client type '%.*s'", (int)cstr_len(&argv[3]),
+            mr_add_errorf(c, "ERR Unknown client type '%.*s'", (int)mr_arg_len(&argv[3]),
                           argv[3].ptr);
             return;
         }
@@ -438,7 +429,7 @@ void mr_cmd_client_list(mr_conn *c, size_t argc, const resp_span *argv) {
 
 /* Compares a connection's address with an argument read as a C string. */
 static int addr_is(const char *addr, const resp_span *a) {
-    size_t n = cstr_len(a);
+    size_t n = mr_arg_len(a);
     return strlen(addr) == n && memcmp(addr, a->ptr, n) == 0;
 }
 
@@ -475,7 +466,7 @@ void mr_cmd_client_kill(mr_conn *c, size_t argc, const resp_span *argv) {
                 type = client_type_by_name(&argv[i + 1]);
                 if (type == -2) {
                     mr_add_errorf(c, "ERR Unknown client type '%.*s'",
-                                  (int)cstr_len(&argv[i + 1]), argv[i + 1].ptr);
+                                  (int)mr_arg_len(&argv[i + 1]), argv[i + 1].ptr);
                     return;
                 }
             } else if (mr_arg_is(&argv[i], "addr") && more) {
@@ -484,7 +475,7 @@ void mr_cmd_client_kill(mr_conn *c, size_t argc, const resp_span *argv) {
                 laddr = &argv[i + 1];
             } else if (mr_arg_is(&argv[i], "user") && more) {
                 if (!span_equals(&argv[i + 1], "default")) {
-                    mr_add_errorf(c, "ERR No such user '%.*s'", (int)cstr_len(&argv[i + 1]),
+                    mr_add_errorf(c, "ERR No such user '%.*s'", (int)mr_arg_len(&argv[i + 1]),
                                   argv[i + 1].ptr);
                     return;
                 }

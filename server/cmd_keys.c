@@ -65,10 +65,7 @@ static void expire_generic(mr_conn *c, size_t argc, const resp_span *argv, int s
         return;
     }
     long long when;
-    if (!mr_parse_ll(&argv[2], &when)) {
-        mr_add_error(c, MR_ERR_NOT_INT);
-        return;
-    }
+    if (!mr_arg_ll(c, &argv[2], &when)) return;
     long long base = relative ? c->srv->now_ms : 0;
     if (seconds) {
         if (when > LLONG_MAX / 1000 || when < LLONG_MIN / 1000) goto invalid;
@@ -231,10 +228,7 @@ void mr_cmd_scan(mr_conn *c, size_t argc, const resp_span *argv) {
             return;
         }
         if (mr_arg_is(&argv[j], "count")) {
-            if (!mr_parse_ll(&argv[j + 1], &count)) {
-                mr_add_error(c, MR_ERR_NOT_INT);
-                return;
-            }
+            if (!mr_arg_ll(c, &argv[j + 1], &count)) return;
             if (count < 1) {
                 mr_add_error(c, MR_ERR_SYNTAX);
                 return;

@@ -31,10 +31,7 @@ enum {
 static int expire_ms(mr_conn *c, const resp_span *arg, int flags, const char *cmdname,
                      int64_t *out) {
     long long v;
-    if (!mr_parse_ll(arg, &v)) {
-        mr_add_error(c, MR_ERR_NOT_INT);
-        return 0;
-    }
+    if (!mr_arg_ll(c, arg, &v)) return 0;
     int seconds = (flags & (OPT_EX | OPT_EXAT)) != 0;
     if (v <= 0 || (seconds && v > LLONG_MAX / 1000)) goto invalid;
     if (seconds) v *= 1000;
@@ -204,7 +201,7 @@ void mr_cmd_mget(mr_conn *c, size_t argc, const resp_span *argv) {
 
 static int mset_arity_ok(mr_conn *c, size_t argc, const char *name) {
     if (argc % 2 == 1) return 1;
-    mr_add_errorf(c, "ERR wrong number of arguments for '%s' command", name);
+    mr_add_errorf(c, MR_ERR_ARITY_FMT, name);
     return 0;
 }
 
@@ -233,10 +230,7 @@ static void incr_by(mr_conn *c, const resp_span *key, long long by) {
     long long cur = 0;
     if (v != NULL) {
         resp_span s = {v->data, v->len};
-        if (!mr_parse_ll(&s, &cur)) {
-            mr_add_error(c, MR_ERR_NOT_INT);
-            return;
-        }
+        if (!mr_arg_ll(c, &s, &cur)) return;
     }
     if ((by < 0 && cur < 0 && by < LLONG_MIN - cur) || (by > 0 && cur > 0 && by > LLONG_MAX - cur)) {
         mr_add_error(c, "ERR increment or decrement would overflow");
@@ -262,20 +256,14 @@ void mr_cmd_decr(mr_conn *c, size_t argc, const resp_span *argv) {
 void mr_cmd_incrby(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     long long by;
-    if (!mr_parse_ll(&argv[2], &by)) {
-        mr_add_error(c, MR_ERR_NOT_INT);
-        return;
-    }
+    if (!mr_arg_ll(c, &argv[2], &by)) return;
     incr_by(c, &argv[1], by);
 }
 
 void mr_cmd_decrby(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     long long by;
-    if (!mr_parse_ll(&argv[2], &by)) {
-        mr_add_error(c, MR_ERR_NOT_INT);
-        return;
-    }
+    if (!mr_arg_ll(c, &argv[2], &by)) return;
     if (by == LLONG_MIN) {
         mr_add_error(c, "ERR decrement would overflow");
         return;
@@ -373,10 +361,7 @@ void mr_cmd_strlen(mr_conn *c, size_t argc, const resp_span *argv) {
 void mr_cmd_getrange(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     long long start, end;
-    if (!mr_parse_ll(&argv[2], &start) || !mr_parse_ll(&argv[3], &end)) {
-        mr_add_error(c, MR_ERR_NOT_INT);
-        return;
-    }
+    if (!mr_arg_ll(c, &argv[2], &start) || !mr_arg_ll(c, &argv[3], &end)) return;
     mr_str *v = mr_db_get(c->srv, c->db, KEY(1));
     long long len = v != NULL ? (long long)v->len : 0;
     if (v == NULL || (start < 0 && end < 0 && start > end)) {
@@ -398,10 +383,7 @@ void mr_cmd_getrange(mr_conn *c, size_t argc, const resp_span *argv) {
 void mr_cmd_setrange(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     long long offset;
-    if (!mr_parse_ll(&argv[2], &offset)) {
-        mr_add_error(c, MR_ERR_NOT_INT);
-        return;
-    }
+    if (!mr_arg_ll(c, &argv[2], &offset)) return;
     if (offset < 0) {
         mr_add_error(c, "ERR offset is out of range");
         return;

@@ -28,6 +28,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <resp/request.h>
+
 #include "glob.h"
 
 enum setting_id {
@@ -109,7 +111,7 @@ void mr_config_defaults(mr_config *c) {
     c->timeout = 0;
     c->requirepass[0] = '\0';
     c->protected_mode = 1;
-    c->proto_max_bulk_len = 512LL * 1024 * 1024;
+    c->proto_max_bulk_len = RESP_BULK_MAX_DEFAULT;
     c->client_query_buffer_limit = 1024LL * 1024 * 1024;
     c->normal_limit = (mr_output_limit){0, 0, 0};
     c->pubsub_limit = (mr_output_limit){32LL * 1024 * 1024, 8LL * 1024 * 1024, 60};

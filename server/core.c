@@ -7,32 +7,6 @@
 
 #include "server.h"
 
-/* ---- memory: like Redis, running out of memory ends the process ---- */
-
-static void oom(size_t n) {
-    fprintf(stderr, "mini-redis-server: out of memory allocating %zu bytes\n", n);
-    abort();
-}
-
-void *mr_xmalloc(size_t n) {
-    void *p = malloc(n != 0 ? n : 1);
-    if (p == NULL) oom(n);
-    return p;
-}
-
-void *mr_xrealloc(void *p, size_t n) {
-    void *q = realloc(p, n != 0 ? n : 1);
-    if (q == NULL) oom(n);
-    return q;
-}
-
-char *mr_xstrndup(const char *s, size_t n) {
-    char *d = mr_xmalloc(n + 1);
-    memcpy(d, s, n);
-    d[n] = '\0';
-    return d;
-}
-
 mr_str *mr_str_new(const char *data, size_t len) {
     mr_str *s = mr_xmalloc(sizeof *s + len + 1);
     s->len = len;

@@ -17,6 +17,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "mem.h"
+
 #define MIN_BUCKETS 4
 /* A rehash step gives up after this many empty buckets per bucket it was
  * asked to move, so one call stays cheap on a sparse table. */
@@ -35,22 +37,8 @@ struct mr_dict {
     void (*free_val)(void *);
 };
 
-static void oom(size_t n) {
-    fprintf(stderr, "mini-redis-server: out of memory allocating %zu bytes\n", n);
-    abort();
-}
-
-static void *xmalloc(size_t n) {
-    void *p = malloc(n != 0 ? n : 1);
-    if (p == NULL) oom(n);
-    return p;
-}
-
 static mr_dict_entry **alloc_buckets(size_t n) {
-    if (n > SIZE_MAX / sizeof(mr_dict_entry *)) oom(SIZE_MAX);
-    mr_dict_entry **b = calloc(n, sizeof *b);
-    if (b == NULL) oom(n * sizeof *b);
-    return b;
+    return mr_xcalloc(n, sizeof(mr_dict_entry *));
 }
 
 /* ---- hashing: SipHash-1-3 with a per-process key ---- */
@@ -158,7 +146,7 @@ static int rehashing(const mr_dict *d) {
 
 mr_dict *mr_dict_create(void (*free_val)(void *)) {
     seed_hash();
-    mr_dict *d = xmalloc(sizeof *d);
+    mr_dict *d = mr_xmalloc(sizeof *d);
     memset(d, 0, sizeof *d);
     d->free_val = free_val;
     return d;
@@ -251,7 +239,7 @@ static void rehash_step(mr_dict *d) {
 static size_t buckets_for(size_t n) {
     size_t b = MIN_BUCKETS;
     while (b < n) {
-        if (b > SIZE_MAX / 2) oom(SIZE_MAX);
+        if (b > SIZE_MAX / 2) break; /* mr_xcalloc refuses it: out of memory */
         b *= 2;
     }
     return b;
@@ -277,7 +265,6 @@ static void grow_if_needed(mr_dict *d) {
     if (d->t[0].n == 0) {
         start_resize(d, MIN_BUCKETS);
     } else if (d->t[0].used >= d->t[0].n) {
-        if (d->t[0].used == SIZE_MAX) oom(SIZE_MAX);
         start_resize(d, buckets_for(d->t[0].used + 1));
     }
 }
@@ -328,8 +315,7 @@ mr_dict_entry *mr_dict_upsert(mr_dict *d, const char *key, size_t klen, int *cre
         return *link;
     }
     grow_if_needed(d);
-    if (klen > SIZE_MAX - sizeof(mr_dict_entry) - 1) oom(SIZE_MAX);
-    mr_dict_entry *e = xmalloc(sizeof *e + klen + 1);
+    mr_dict_entry *e = mr_xmalloc(sizeof *e + klen + 1);
     e->hash = h;
     memset(&e->v, 0, sizeof e->v);
     e->klen = klen;

@@ -100,16 +100,6 @@ mr_loglevel net_loglevel(const net_server *ns) {
     return ns->srv != NULL ? mr_server_config(ns->srv)->loglevel : ns->cfg->loglevel;
 }
 
-void *net_xcalloc(size_t n, size_t size) {
-    void *p = calloc(n, size);
-    if (p == NULL) {
-        /* As Redis does: running out of memory is fatal. */
-        fprintf(stderr, "mini-redis-server: out of memory allocating %zu bytes\n", n * size);
-        abort();
-    }
-    return p;
-}
-
 static void set_clock(net_server *ns) {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
@@ -344,7 +334,7 @@ static void conn_start(net_server *ns, net_conn *nc) {
 }
 
 static net_conn *conn_new(net_server *ns) {
-    net_conn *nc = net_xcalloc(1, sizeof *nc);
+    net_conn *nc = mr_xcalloc(1, sizeof *nc);
     nc->ns = ns;
     uv_tcp_init(&ns->loop, &nc->tcp);
     nc->tcp.data = nc;
@@ -484,7 +474,7 @@ static void close_stray(uv_handle_t *h, void *arg) {
 
 /* The loop and the host, without the core yet; NULL (logged) on failure. */
 static net_server *server_new(const mr_config *cfg) {
-    net_server *ns = net_xcalloc(1, sizeof *ns);
+    net_server *ns = mr_xcalloc(1, sizeof *ns);
     ns->cfg = cfg;
     int rc = uv_loop_init(&ns->loop);
     if (rc != 0) {

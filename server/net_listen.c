@@ -41,7 +41,7 @@ static int listen_on(net_server *ns, const char *word, int port) {
     }
     int rc = UV_EINVAL;
     for (struct addrinfo *ai = res; ai != NULL; ai = ai->ai_next) {
-        uv_tcp_t *l = net_xcalloc(1, sizeof *l);
+        uv_tcp_t *l = mr_xcalloc(1, sizeof *l);
         uv_tcp_init(&ns->loop, l);
         l->data = ns;
         /* As Redis: an IPv6 listener does not take IPv4 clients, so that

@@ -9,6 +9,7 @@
 #include <uv.h>
 
 #include "core.h"
+#include "mem.h"
 #include "net.h"
 
 #define READ_BUF_SIZE (16 * 1024)
@@ -42,7 +43,6 @@ mr_loglevel net_loglevel(const net_server *ns);
 #define LOG(ns, level, ...) mr_net_log(net_loglevel(ns), (level), __VA_ARGS__)
 
 /* net.c */
-void *net_xcalloc(size_t n, size_t size);
 void net_on_connection(uv_stream_t *server, int status);
 
 /* net_listen.c */

@@ -14,6 +14,7 @@
 #include "config.h"
 #include "core.h"
 #include "dict.h"
+#include "mem.h"
 
 /* A string value: length and bytes (a NUL follows, not counted). */
 typedef struct mr_str {
@@ -143,9 +144,6 @@ struct mr_conn {
 };
 
 /* ---- helpers in core.c ---- */
-void *mr_xmalloc(size_t n);
-void *mr_xrealloc(void *p, size_t n);
-char *mr_xstrndup(const char *s, size_t n);
 mr_str *mr_str_new(const char *data, size_t len);
 void mr_log(mr_server *srv, mr_loglevel level, const char *fmt, ...)
 #if defined(__GNUC__)
