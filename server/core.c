@@ -54,6 +54,7 @@ mr_server *mr_server_create(const mr_config *cfg, const mr_host *host) {
 }
 
 void mr_server_free(mr_server *srv) {
+    if (srv == NULL) return; /* startup failed before the core was made */
     while (srv->clients != NULL) mr_conn_destroy(srv->clients);
     for (int i = 0; i < srv->cfg.databases; i++) {
         mr_dict_free(srv->dbs[i].keys);

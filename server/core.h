@@ -44,6 +44,7 @@ typedef struct mr_host {
 
 mr_server *mr_server_create(const mr_config *cfg, const mr_host *host);
 /* Frees every connection still open, every key and the server. */
+/* Frees the server and its connections; NULL is allowed. */
 void mr_server_free(mr_server *srv);
 const mr_config *mr_server_config(const mr_server *srv);
 
