@@ -29,22 +29,22 @@
 /* ---- CONFIG GET ---- */
 
 typedef struct config_pairs {
-    char **items; /* name, value, name, value, ... */
+    mr_str **items; /* name, value, name, value, ... */
     size_t n, cap;
 } config_pairs;
 
 /* Each setting once, even when several patterns match it: an exact name
  * keeps the spelling it was first asked with. */
-static void collect_setting(void *ud, const char *name, const char *value) {
+static void collect_setting(void *ud, const char *name, const char *value, size_t vlen) {
     config_pairs *p = ud;
     for (size_t i = 0; i < p->n; i += 2)
-        if (strcasecmp(p->items[i], name) == 0) return;
+        if (strcasecmp(p->items[i]->data, name) == 0) return;
     if (p->n + 2 > p->cap) {
         p->cap = p->cap != 0 ? p->cap * 2 : 16;
         p->items = mr_xrealloc(p->items, p->cap * sizeof *p->items);
     }
-    p->items[p->n++] = mr_xstrndup(name, strlen(name));
-    p->items[p->n++] = mr_xstrndup(value, strlen(value));
+    p->items[p->n++] = mr_str_new(name, strlen(name));
+    p->items[p->n++] = mr_str_new(value, vlen);
 }
 
 void mr_cmd_config_get(mr_conn *c, size_t argc, const resp_span *argv) {
@@ -53,7 +53,7 @@ void mr_cmd_config_get(mr_conn *c, size_t argc, const resp_span *argv) {
         mr_config_get(&c->srv->cfg, argv[i].ptr, argv[i].len, collect_setting, &p);
     mr_add_map(c, p.n / 2);
     for (size_t i = 0; i < p.n; i++) {
-        mr_add_bulk_cstr(c, p.items[i]);
+        mr_add_bulk(c, p.items[i]->data, p.items[i]->len);
         free(p.items[i]);
     }
     free(p.items);
@@ -114,7 +114,7 @@ static int parse_values(mr_conn *c, const resp_span *argv, size_t n, const char 
          * class (the command line refuses it). */
         if (v->len == 0 && strcmp(names[i], "client-output-buffer-limit") == 0) continue;
         char *value = mr_xstrndup(v->ptr, v->len);
-        int rc = mr_config_set(next, names[i], value, err, sizeof err);
+        int rc = mr_config_set_bytes(next, names[i], value, v->len, err, sizeof err);
         free(value);
         if (rc != 0) {
             reply_failed(c, names[i], err);
@@ -195,7 +195,8 @@ void mr_cmd_config_set(mr_conn *c, size_t argc, const resp_span *argv) {
     }
     free(names);
     if (next.proto_max_bulk_len != old.proto_max_bulk_len ||
-        strcmp(next.requirepass, old.requirepass) != 0)
+        next.requirepass_len != old.requirepass_len ||
+        memcmp(next.requirepass, old.requirepass, next.requirepass_len) != 0)
         mr_server_parser_settings_changed(srv);
     mr_add_ok(c);
 }

@@ -22,8 +22,7 @@ static int span_equals(const resp_span *a, const char *s) {
 
 /* Compares a password with the configured one; the time taken depends on
  * the configured password's length only, not on where the bytes differ. */
-static int password_matches(const resp_span *given, const char *secret) {
-    size_t slen = strlen(secret);
+static int password_matches(const resp_span *given, const char *secret, size_t slen) {
     unsigned diff = given->len != slen;
     for (size_t i = 0; i < slen; i++) {
         unsigned char g = i < given->len ? (unsigned char)given->ptr[i] : 0;
@@ -36,8 +35,9 @@ static int password_matches(const resp_span *given, const char *secret) {
  * (nopass), with it only that one.  Usernames are compared as bytes. */
 static int authenticate(mr_conn *c, const resp_span *user, const resp_span *pass) {
     if (!span_equals(user, "default")) return 0;
-    const char *secret = c->srv->cfg.requirepass;
-    if (secret[0] != '\0' && !password_matches(pass, secret)) return 0;
+    const mr_config *cfg = &c->srv->cfg;
+    if (cfg->requirepass_len != 0 && !password_matches(pass, cfg->requirepass, cfg->requirepass_len))
+        return 0;
     c->authenticated = 1;
     c->ever_authenticated = 1;
     resp_request_set_require_auth(&c->parser, 0);
@@ -114,7 +114,7 @@ void mr_cmd_reset(mr_conn *c, size_t argc, const resp_span *argv) {
     c->proto = 2;
     free(c->name);
     c->name = NULL;
-    if (c->srv->cfg.requirepass[0] != '\0') {
+    if (c->srv->cfg.requirepass_len != 0) {
         c->authenticated = 0;
         resp_request_set_require_auth(&c->parser, 1);
     }
@@ -188,7 +188,7 @@ void mr_cmd_auth(mr_conn *c, size_t argc, const resp_span *argv) {
     }
     if (argc == 2) {
         /* The one-argument form is refused when there is nothing to check. */
-        if (c->srv->cfg.requirepass[0] == '\0') {
+        if (c->srv->cfg.requirepass_len == 0) {
             mr_add_error(c, "ERR AUTH <password> called without any password configured for "
                             "the default user. Are you sure your configuration is correct?");
             return;

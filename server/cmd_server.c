@@ -177,8 +177,6 @@ static void info_server(resp_buf *b, mr_server *srv) {
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     exe[n > 0 ? n : 0] = '\0';
 #endif
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
     long long uptime = (long long)((srv->now_ms - srv->start_ms) / 1000);
     const char *ids = process_ids();
     mr_buf_printf(b,
@@ -219,7 +217,7 @@ static void info_server(resp_buf *b, mr_server *srv) {
                "config_file:\r\n"
                "io_threads_active:0\r\n",
                (long)getpid(), ids, srv->cfg.port,
-               (long long)ts.tv_sec * 1000000 + (long long)(ts.tv_nsec / 1000), uptime,
+               (long long)srv->now_us, uptime,
                uptime / 86400, srv->cfg.hz, srv->cfg.hz,
                (long long)((srv->now_ms / 1000) & ((1 << 24) - 1)), exe);
 }
@@ -411,11 +409,10 @@ void mr_cmd_info(mr_conn *c, size_t argc, const resp_span *argv) {
 void mr_cmd_time(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     (void)argv;
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
     char sec[32], usec[16];
-    int n1 = snprintf(sec, sizeof sec, "%lld", (long long)ts.tv_sec);
-    int n2 = snprintf(usec, sizeof usec, "%ld", (long)(ts.tv_nsec / 1000));
+    int64_t now = c->srv->now_us;
+    int n1 = snprintf(sec, sizeof sec, "%lld", (long long)(now / 1000000));
+    int n2 = snprintf(usec, sizeof usec, "%lld", (long long)(now % 1000000));
     mr_add_array(c, 2);
     mr_add_bulk(c, sec, (size_t)n1);
     mr_add_bulk(c, usec, (size_t)n2);

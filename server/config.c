@@ -47,6 +47,7 @@ enum setting_id {
     S_DATABASES,
     S_SAVE,
     S_APPENDONLY,
+    S_DAEMONIZE,
     S_COUNT
 };
 
@@ -65,6 +66,7 @@ static const char *const settings[S_COUNT] = {
     [S_DATABASES] = "databases",
     [S_SAVE] = "save",
     [S_APPENDONLY] = "appendonly",
+    [S_DAEMONIZE] = "daemonize",
 };
 
 /* Redis's texts, so that a CONFIG SET error reads the same. */
@@ -110,6 +112,7 @@ void mr_config_defaults(mr_config *c) {
     c->maxclients = 10000;
     c->timeout = 0;
     c->requirepass[0] = '\0';
+    c->requirepass_len = 0;
     c->protected_mode = 1;
     c->proto_max_bulk_len = RESP_BULK_MAX_DEFAULT;
     c->client_query_buffer_limit = 1024LL * 1024 * 1024;
@@ -370,9 +373,39 @@ const char *mr_config_name(const char *name) {
     return id >= 0 ? settings[id] : NULL;
 }
 
-/* databases sizes the keyspace at start. */
+/* databases sizes the keyspace at start; daemonize is acted on then. */
 int mr_config_immutable(const char *name) {
-    return find_setting(name) == S_DATABASES;
+    int id = find_setting(name);
+    return id == S_DATABASES || id == S_DAEMONIZE;
+}
+
+static int set_password(mr_config *c, const char *value, size_t len, char *err, size_t errlen) {
+    if (len >= sizeof c->requirepass) {
+        set_err(err, errlen, "requirepass too long (at most %zu bytes)", sizeof c->requirepass - 1);
+        return -1;
+    }
+    memcpy(c->requirepass, value, len);
+    c->requirepass[len] = '\0';
+    c->requirepass_len = len;
+    return 0;
+}
+
+static int is_integer_setting(int id) {
+    return id == S_PORT || id == S_MAXCLIENTS || id == S_TIMEOUT || id == S_HZ ||
+           id == S_DATABASES;
+}
+
+int mr_config_set_bytes(mr_config *c, const char *name, const char *value, size_t len, char *err,
+                        size_t errlen) {
+    int id = find_setting(name);
+    if (memchr(value, '\0', len) != NULL) {
+        if (id == S_REQUIREPASS) return set_password(c, value, len, err, errlen);
+        if (is_integer_setting(id)) {
+            set_err(err, errlen, "%s", E_INTEGER);
+            return -1;
+        }
+    }
+    return mr_config_set(c, name, value, err, errlen);
 }
 
 int mr_config_set(mr_config *c, const char *name, const char *value, char *err, size_t errlen) {
@@ -394,13 +427,7 @@ int mr_config_set(mr_config *c, const char *name, const char *value, char *err, 
         c->timeout = (long)v;
         return 0;
     case S_REQUIREPASS:
-        if (strlen(value) >= sizeof c->requirepass) {
-            set_err(err, errlen, "requirepass too long (at most %zu bytes)",
-                    sizeof c->requirepass - 1);
-            return -1;
-        }
-        snprintf(c->requirepass, sizeof c->requirepass, "%s", value);
-        return 0;
+        return set_password(c, value, strlen(value), err, errlen);
     case S_PROTECTED_MODE:
         if (parse_yesno(value, &b) != 0) {
             set_err(err, errlen, "%s", E_YESNO);
@@ -446,6 +473,17 @@ int mr_config_set(mr_config *c, const char *name, const char *value, char *err, 
         if (b) {
             set_err(err, errlen, "appendonly yes is not supported: mini-redis-server has no "
                                  "persistence");
+            return -1;
+        }
+        return 0;
+    case S_DAEMONIZE:
+        if (parse_yesno(value, &b) != 0) {
+            set_err(err, errlen, "%s", E_YESNO);
+            return -1;
+        }
+        if (b) {
+            set_err(err, errlen,
+                    "daemonize yes is not supported: mini-redis-server runs in the foreground");
             return -1;
         }
         return 0;
@@ -531,25 +569,6 @@ static char *join_values(char **vals, int n) {
 static int apply_option(mr_config *c, const char *name, char **vals, int nvals, char *err,
                         size_t errlen) {
     char reason[256];
-    if (strcasecmp(name, "daemonize") == 0) {
-        /* Accepted so that tests can start redis-server and this server
-         * with the same flags. */
-        int b;
-        if (nvals != 1) {
-            arg_error(err, errlen, name, vals, nvals, "wrong number of arguments");
-            return -1;
-        }
-        if (parse_yesno(vals[0], &b) != 0) {
-            arg_error(err, errlen, name, vals, nvals, E_YESNO);
-            return -1;
-        }
-        if (b) {
-            arg_error(err, errlen, name, vals, nvals,
-                      "daemonize yes is not supported: mini-redis-server runs in the foreground");
-            return -1;
-        }
-        return 0;
-    }
     int id = find_setting(name);
     if (id < 0) {
         arg_error(err, errlen, name, vals, nvals, E_DIRECTIVE);
@@ -616,14 +635,17 @@ int mr_config_parse_args(mr_config *c, int argc, char **argv, char *err, size_t 
 
 /* ---- CONFIG GET ---- */
 
-static void format_value(const mr_config *c, int id, char *out, size_t cap) {
+/* Returns the value's length (requirepass may hold a NUL). */
+static size_t format_value(const mr_config *c, int id, char *out, size_t cap) {
     static const char *const levels[] = {"debug", "verbose", "notice", "warning"};
     switch (id) {
     case S_PORT: snprintf(out, cap, "%d", c->port); break;
     case S_BIND: snprintf(out, cap, "%s", c->bind); break;
     case S_MAXCLIENTS: snprintf(out, cap, "%ld", c->maxclients); break;
     case S_TIMEOUT: snprintf(out, cap, "%ld", c->timeout); break;
-    case S_REQUIREPASS: snprintf(out, cap, "%s", c->requirepass); break;
+    case S_REQUIREPASS:
+        memcpy(out, c->requirepass, c->requirepass_len + 1);
+        return c->requirepass_len;
     case S_PROTECTED_MODE: snprintf(out, cap, "%s", c->protected_mode ? "yes" : "no"); break;
     case S_PROTO_MAX_BULK_LEN: snprintf(out, cap, "%lld", c->proto_max_bulk_len); break;
     case S_CLIENT_QUERY_BUFFER_LIMIT:
@@ -644,12 +666,15 @@ static void format_value(const mr_config *c, int id, char *out, size_t cap) {
     case S_DATABASES: snprintf(out, cap, "%d", c->databases); break;
     case S_SAVE: snprintf(out, cap, "%s", ""); break; /* no snapshots */
     case S_APPENDONLY: snprintf(out, cap, "%s", "no"); break;
+    case S_DAEMONIZE: snprintf(out, cap, "%s", "no"); break;
     default: out[0] = '\0';
     }
+    return strlen(out);
 }
 
 void mr_config_get(const mr_config *c, const char *pattern, size_t plen,
-                   void (*fn)(void *ud, const char *name, const char *value), void *ud) {
+                   void (*fn)(void *ud, const char *name, const char *value, size_t vlen),
+                   void *ud) {
     char value[sizeof c->requirepass + 64];
     /* Redis looks a pattern without * ? [ up by name (case-insensitive)
      * and replies with the name as the client spelled it: CONFIG GET PORT
@@ -664,15 +689,15 @@ void mr_config_get(const mr_config *c, const char *pattern, size_t plen,
             char spelled[64];
             memcpy(spelled, pattern, nlen);
             spelled[nlen] = '\0';
-            format_value(c, id, value, sizeof value);
-            fn(ud, spelled, value);
+            size_t vlen = format_value(c, id, value, sizeof value);
+            fn(ud, spelled, value, vlen);
             return;
         }
         return;
     }
     for (int id = 0; id < S_COUNT; id++) {
         if (!mr_glob_match(pattern, plen, settings[id], strlen(settings[id]), 1)) continue;
-        format_value(c, id, value, sizeof value);
-        fn(ud, settings[id], value);
+        size_t vlen = format_value(c, id, value, sizeof value);
+        fn(ud, settings[id], value, vlen);
     }
 }

@@ -18,7 +18,8 @@ typedef struct mr_config {
     char bind[256];                     /* "* -::*" (all interfaces; protected mode guards) */
     long maxclients;                    /* 10000 */
     long timeout;                       /* seconds idle; 0 = never */
-    char requirepass[512];              /* "" = none */
+    char requirepass[512];              /* bytes (NUL allowed); none when empty */
+    size_t requirepass_len;
     int protected_mode;                 /* 1 */
     long long proto_max_bulk_len;       /* 512 MiB */
     long long client_query_buffer_limit; /* 1 GiB */
@@ -35,6 +36,11 @@ void mr_config_defaults(mr_config *c);
  * redis-server's units ("1gb", "32mb") and yes/no.  Returns 0, or -1 with
  * a message in err (for the command line and for errors). */
 int mr_config_set(mr_config *c, const char *name, const char *value, char *err, size_t errlen);
+/* As mr_config_set for a value of len bytes that may hold a NUL (CONFIG
+ * SET): requirepass keeps every byte; an integer setting refuses it; any
+ * other reads it up to the NUL, as Redis compares such words. */
+int mr_config_set_bytes(mr_config *c, const char *name, const char *value, size_t len, char *err,
+                        size_t errlen);
 
 /* The setting's own spelling for a name given in any case ("MaxClients"
  * -> "maxclients"), or NULL when there is no such setting.  The pointer is
@@ -52,6 +58,7 @@ int mr_config_parse_args(mr_config *c, int argc, char **argv, char *err, size_t 
  * formats it (client-output-buffer-limit as "normal 0 0 0 slave ... pubsub
  * 33554432 8388608 60", yes/no, plain numbers). */
 void mr_config_get(const mr_config *c, const char *pattern, size_t plen,
-                   void (*fn)(void *ud, const char *name, const char *value), void *ud);
+                   void (*fn)(void *ud, const char *name, const char *value, size_t vlen),
+                   void *ud);
 
 #endif /* MR_CONFIG_H */

@@ -72,9 +72,14 @@ const mr_config *mr_server_config(const mr_server *srv) {
     return &srv->cfg;
 }
 
+void mr_server_set_time_us(mr_server *srv, int64_t now_us) {
+    srv->now_us = now_us;
+    srv->now_ms = now_us / 1000;
+    if (srv->start_ms == 0) srv->start_ms = srv->now_ms;
+}
+
 void mr_server_set_time(mr_server *srv, int64_t now_ms) {
-    srv->now_ms = now_ms;
-    if (srv->start_ms == 0) srv->start_ms = now_ms;
+    mr_server_set_time_us(srv, now_ms * 1000);
 }
 
 size_t mr_server_clients(const mr_server *srv) {
@@ -110,7 +115,7 @@ void mr_conn_close_after_reply(mr_conn *c) {
 }
 
 int mr_conn_auth_required(const mr_conn *c) {
-    return c->srv->cfg.requirepass[0] != '\0' && !c->authenticated;
+    return c->srv->cfg.requirepass_len != 0 && !c->authenticated;
 }
 
 void mr_server_parser_settings_changed(mr_server *srv) {
@@ -195,7 +200,7 @@ void mr_conn_written(mr_conn *c, size_t n) {
     check_output_limits(c);
 }
 
-int mr_conn_should_close(const mr_conn *c) {
+mr_close mr_conn_should_close(const mr_conn *c) {
     if (c->quiet_close && c->out.len == 0 && c->inflight == 0) return MR_KEEP;
     return c->close;
 }
@@ -226,7 +231,7 @@ mr_conn *mr_conn_create(mr_server *srv, const mr_peer *peer, void *host_ud) {
     c->host_ud = host_ud;
     /* Without a password a client counts as authenticated for good, even
      * if one is set later (as the default user's nopass works in Redis). */
-    c->authenticated = srv->cfg.requirepass[0] == '\0';
+    c->authenticated = srv->cfg.requirepass_len == 0;
     parser_setup(c);
     resp_buf_init(&c->out, NULL);
     c->proto = 2;
@@ -243,7 +248,7 @@ mr_conn *mr_conn_create(mr_server *srv, const mr_peer *peer, void *host_ud) {
         mr_add_raw(c, "-ERR max number of clients reached\r\n", 36);
         c->close = MR_CLOSE_AFTER_REPLY;
         srv->stats.rejected_connections++;
-    } else if (srv->cfg.protected_mode && !loopback && srv->cfg.requirepass[0] == '\0') {
+    } else if (srv->cfg.protected_mode && !loopback && srv->cfg.requirepass_len == 0) {
         static const char denied[] =
             "-DENIED Redis is running in protected mode because protected mode is enabled and "
             "no password is set for the default user. In this mode connections are only "

@@ -48,8 +48,10 @@ mr_server *mr_server_create(const mr_config *cfg, const mr_host *host);
 void mr_server_free(mr_server *srv);
 const mr_config *mr_server_config(const mr_server *srv);
 
-/* The clock: the host sets it (ms since the epoch) before feeding bytes or
- * running the cron; tests move it by hand. */
+/* The clock: the host sets it (since the epoch) before feeding bytes or
+ * running the cron; tests move it by hand.  TIME reports it to the
+ * microsecond; everything else reads milliseconds. */
+void mr_server_set_time_us(mr_server *srv, int64_t now_us);
 void mr_server_set_time(mr_server *srv, int64_t now_ms);
 /* Periodic work: active expiry of keys (sampling, as Redis does),
  * idle-client timeout, output soft limits.  Call it hz times a second. */
@@ -77,10 +79,13 @@ int mr_conn_take_output(mr_conn *c, char **data, size_t *len);
 /* The host wrote n bytes previously taken (output limits count queued and
  * in-flight bytes alike). */
 void mr_conn_written(mr_conn *c, size_t n);
-/* Non-zero once the connection must close after its output is written
- * (QUIT, protocol error), or at once with nothing more written
- * (mr_conn_should_close returns 2: output limit, timeout, kill). */
-int mr_conn_should_close(const mr_conn *c);
+/* Whether the host must close the connection, and when. */
+typedef enum mr_close {
+    MR_KEEP = 0,
+    MR_CLOSE_AFTER_REPLY, /* once its output is written: QUIT, a protocol error */
+    MR_CLOSE_NOW          /* at once, nothing more written: output limit, timeout, kill */
+} mr_close;
+mr_close mr_conn_should_close(const mr_conn *c);
 /* Non-zero once CLIENT REPLY ran inside EXEC.  Redis 7.0 then sends an
  * EXEC array whose header counts the replies it went on to silence, and
  * mini-redis-server does the same: from there on the output is not whole

@@ -31,9 +31,11 @@ static const struct {
     {"databases", "<n>", "number of databases (SELECT 0..n-1)"},
     {"save", "<seconds changes> ...", "accepted and ignored: nothing is persisted"},
     {"appendonly", "no", "accepted for compatibility; yes is refused"},
+    {"daemonize", "no", "accepted for compatibility; yes is refused (runs in the foreground)"},
 };
 
-static void print_flag(void *ud, const char *name, const char *value) {
+static void print_flag(void *ud, const char *name, const char *value, size_t vlen) {
+    (void)vlen; /* the defaults hold no NUL */
     FILE *out = ud;
     const char *arg = "<value>", *help = "";
     for (size_t i = 0; i < sizeof flag_help / sizeof flag_help[0]; i++) {
@@ -61,8 +63,6 @@ static void usage(FILE *out) {
             PROG, PROG);
     mr_config_get(&defaults, "*", 1, print_flag, out);
     fprintf(out,
-            "  --daemonize no\n"
-            "      accepted for compatibility; yes is refused (runs in the foreground)\n"
             "\n"
             "  --help       this text\n"
             "  --version    the version\n");

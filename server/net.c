@@ -103,7 +103,7 @@ mr_loglevel net_loglevel(const net_server *ns) {
 static void set_clock(net_server *ns) {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
-    mr_server_set_time(ns->srv, (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+    mr_server_set_time_us(ns->srv, (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
 }
 
 /* ---- connection tasks ---- */
@@ -213,8 +213,8 @@ static int conn_write(net_conn *nc, char *data, size_t len) {
 /* Writes what the core queued and closes when it should. */
 static void conn_service(net_conn *nc) {
     if (nc->closing || nc->conn == NULL) return;
-    int sc = mr_conn_should_close(nc->conn);
-    if (sc == 2) {
+    mr_close sc = mr_conn_should_close(nc->conn);
+    if (sc == MR_CLOSE_NOW) {
         conn_close(nc);
         return;
     }
@@ -224,7 +224,7 @@ static void conn_service(net_conn *nc) {
         conn_close(nc);
         return;
     }
-    if (sc != 0 || nc->draining) {
+    if (sc != MR_KEEP || nc->draining) {
         /* Nothing more is read from a client that is on its way out. */
         uv_read_stop((uv_stream_t *)&nc->tcp);
         nc->draining = 1;
@@ -422,7 +422,7 @@ static void on_cron(uv_timer_t *t) {
     mr_server_cron(ns->srv);
     /* The core wakes what it closes; this catches one it did not. */
     for (net_conn *nc = ns->conns; nc != NULL; nc = nc->next)
-        if (!nc->closing && nc->conn != NULL && mr_conn_should_close(nc->conn) != 0)
+        if (!nc->closing && nc->conn != NULL && mr_conn_should_close(nc->conn) != MR_KEEP)
             pending_add(ns, nc);
     after_core(ns);
     /* Follows CONFIG SET hz. */

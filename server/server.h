@@ -44,6 +44,7 @@ struct mr_server {
     mr_config cfg;
     mr_host host;
     int64_t now_ms;
+    int64_t now_us; /* the same moment, for TIME */
     int64_t start_ms;
     mr_db *dbs;
     mr_conn *clients; /* doubly linked list, newest first */
@@ -65,8 +66,6 @@ typedef struct mr_connset {
     mr_conn **items;
     size_t len, cap;
 } mr_connset;
-
-enum { MR_KEEP = 0, MR_CLOSE_AFTER_REPLY = 1, MR_CLOSE_NOW = 2 };
 
 /* One command queued between MULTI and EXEC, its arguments copied (the
  * query buffer they were parsed from is reused). */
@@ -122,7 +121,7 @@ struct mr_conn {
     int db;
     int authenticated;
     int ever_authenticated;  /* once set, the unauthenticated output cap is off */
-    int close;               /* MR_KEEP, MR_CLOSE_AFTER_REPLY, MR_CLOSE_NOW */
+    mr_close close;
     mr_dict *channels;       /* subscribed channels (set) */
     mr_dict *patterns;       /* subscribed patterns (set) */
     mr_dict *shard_channels; /* subscribed shard channels (set) */

@@ -19,7 +19,8 @@ typedef struct got {
     char value[32][256];
 } got;
 
-static void collect(void *ud, const char *name, const char *value) {
+static void collect(void *ud, const char *name, const char *value, size_t vlen) {
+    assert_int_equal(vlen, strlen(value));
     got *g = ud;
     assert_true(g->n < 32);
     snprintf(g->name[g->n], sizeof g->name[g->n], "%s", name);
@@ -150,6 +151,7 @@ static void test_config_get_all_defaults(void **state) {
         {"databases", "16"},
         {"save", ""},
         {"appendonly", "no"},
+        {"daemonize", "no"},
     };
     mr_config c;
     mr_config_defaults(&c);
@@ -381,8 +383,10 @@ static void test_names(void **state) {
     assert_int_equal(set_ok("Proto-Max-Bulk-Len", "2mb").proto_max_bulk_len, 2097152);
     set_fails("nosuch", "1", "Bad directive or wrong number of arguments");
     set_fails("", "1", "Bad directive or wrong number of arguments");
-    /* Only --daemonize no on the command line; not a setting. */
-    set_fails("daemonize", "no", "Bad directive or wrong number of arguments");
+    /* daemonize: listed as Redis lists it; only "no" is accepted. */
+    set_ok("daemonize", "no");
+    set_fails("daemonize", "yes",
+              "daemonize yes is not supported: mini-redis-server runs in the foreground");
     /* A NULL or empty err buffer is fine. */
     mr_config c;
     mr_config_defaults(&c);
@@ -571,7 +575,7 @@ static void test_config_get_patterns(void **state) {
     assert_int_equal(config_get(&c, "").n, 0);
     assert_int_equal(config_get(&c, "[").n, 0);
     assert_int_equal(config_get(&c, "nosuch").n, 0);
-    assert_int_equal(config_get(&c, "daemonize").n, 0);
+    assert_int_equal(config_get(&c, "daemonize").n, 1);
     assert_int_equal(config_get(&c, "portx").n, 0);
     assert_int_equal(config_get(&c, "*zz*").n, 0);
 
@@ -606,8 +610,26 @@ static void test_config_get_after_set(void **state) {
     assert_string_equal(value_of(&c, "client-query-buffer-limit"), "1073741824");
 }
 
+/* CONFIG SET's values are bytes: a password keeps a NUL, an integer
+ * setting refuses one, a word is read up to it. */
+static void test_set_bytes(void **state) {
+    (void)state;
+    mr_config c;
+    mr_config_defaults(&c);
+    char err[256];
+    assert_int_equal(mr_config_set_bytes(&c, "requirepass", "abc\0def", 7, err, sizeof err), 0);
+    assert_int_equal(c.requirepass_len, 7);
+    assert_memory_equal(c.requirepass, "abc\0def", 7);
+    assert_int_equal(mr_config_set_bytes(&c, "maxclients", "100\0x", 5, err, sizeof err), -1);
+    assert_string_equal(err, "argument couldn't be parsed into an integer");
+    assert_int_equal(c.maxclients, 10000);
+    assert_int_equal(mr_config_set_bytes(&c, "loglevel", "warning\0x", 9, err, sizeof err), 0);
+    assert_int_equal(c.loglevel, MR_LOG_WARNING);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_set_bytes),
         cmocka_unit_test(test_defaults_are_redis_7_0s),
         cmocka_unit_test(test_config_get_all_defaults),
         cmocka_unit_test(test_memory_units),

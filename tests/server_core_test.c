@@ -302,7 +302,21 @@ static void test_unknown_command_text(void **state) {
 }
 
 static void with_password(mr_config *cfg) {
-    snprintf(cfg->requirepass, sizeof cfg->requirepass, "secret");
+    assert_int_equal(mr_config_set(cfg, "requirepass", "secret", NULL, 0), 0);
+}
+
+/* TIME reports the clock the host set, to the microsecond: the core
+ * reads no clock of its own. */
+static void test_time_is_the_hosts_clock(void **state) {
+    (void)state;
+    mr_server *srv = server_with(NULL);
+    mr_conn *c = open_conn(srv, "127.0.0.1:5000", 1);
+    mr_server_set_time_us(srv, 1700000000123456LL);
+    expect_reply(c, "TIME\r\n", "*2\r\n$10\r\n1700000000\r\n$6\r\n123456\r\n");
+    mr_server_set_time_us(srv, 1700000001000007LL);
+    expect_reply(c, "TIME\r\n", "*2\r\n$10\r\n1700000001\r\n$1\r\n7\r\n");
+    mr_conn_destroy(c);
+    mr_server_free(srv);
 }
 
 static void test_requirepass(void **state) {
@@ -686,6 +700,7 @@ int main(void) {
         cmocka_unit_test(test_quit_stops_the_pipeline),
         cmocka_unit_test(test_unknown_command_text),
         cmocka_unit_test(test_requirepass),
+        cmocka_unit_test(test_time_is_the_hosts_clock),
         cmocka_unit_test(test_maxclients),
         cmocka_unit_test(test_protected_mode),
         cmocka_unit_test(test_slow_subscriber_is_dropped),
