@@ -300,7 +300,7 @@ static const mr_command table[] = {
      .acl = "@write @string @fast",
      .tips = "",
      .since = "2.0.0",
-     .complexity = "O(1) amortized, the value growing by doubling",
+     .complexity = "O(N), N = the new length: the value is copied",
      .key_specs = SPECS({NULL, "RW insert", 1, 0, 1, 0}),
      .args =
          ARGS({.name = "key", .type = "key", .key_spec = 0}, {.name = "value", .type = "string"})},
