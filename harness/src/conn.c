@@ -35,6 +35,11 @@ static int wait_fd(int fd, short events, long long deadline) {
     }
 }
 
+/* "host:port", or "[host]:port" for an IPv6 address. */
+static void address_text(char *out, size_t n, const char *host, const char *port) {
+    snprintf(out, n, strchr(host, ':') != NULL ? "[%s]:%s" : "%s:%s", host, port);
+}
+
 int rh_conn_open(rh_conn *c, const char *host, const char *port, long long timeout_ms, char *err,
                  size_t errlen) {
     memset(c, 0, sizeof *c);
@@ -44,8 +49,10 @@ int rh_conn_open(rh_conn *c, const char *host, const char *port, long long timeo
     struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM};
     struct addrinfo *res;
     int rc = getaddrinfo(host, port, &hints, &res);
+    char addr[300];
+    address_text(addr, sizeof addr, host, port);
     if (rc != 0) {
-        snprintf(err, errlen, "%s:%s: %s", host, port, gai_strerror(rc));
+        snprintf(err, errlen, "cannot connect to %s: %s", addr, gai_strerror(rc));
         return -1;
     }
     long long deadline = rh_now_ms() + timeout_ms;
@@ -72,7 +79,7 @@ int rh_conn_open(rh_conn *c, const char *host, const char *port, long long timeo
     }
     freeaddrinfo(res);
     if (c->fd < 0) {
-        snprintf(err, errlen, "connect %s:%s: %s", host, port, strerror(saved));
+        snprintf(err, errlen, "cannot connect to %s: %s", addr, strerror(saved));
         return -1;
     }
     int one = 1;
@@ -226,4 +233,37 @@ void rh_conn_close(rh_conn *c) {
     resp_buf_free(&c->sent);
     free(c->name);
     c->name = NULL;
+}
+
+int rh_conn_ping(const char *host, const char *port, long long timeout_ms, char *err,
+                 size_t errlen) {
+    static const char ping[] = "*1\r\n$4\r\nPING\r\n";
+    rh_conn c;
+    if (rh_conn_open(&c, host, port, timeout_ms, err, errlen) != 0) {
+        rh_conn_close(&c);
+        return -1;
+    }
+    c.one_reader = 1;
+    rh_reply r;
+    rh_conn_send(&c, ping, sizeof ping - 1, 0, 0);
+    rh_conn_read(&c, timeout_ms, &r);
+    char addr[300];
+    address_text(addr, sizeof addr, host, port);
+    int rc = 0;
+    switch (r.status) {
+    case RH_READ_TIMEOUT:
+        snprintf(err, errlen, "%s does not answer PING within %lld ms", addr, timeout_ms);
+        rc = -1;
+        break;
+    case RH_READ_CLOSED:
+        snprintf(err, errlen, "%s closes a new connection without answering PING", addr);
+        rc = -1;
+        break;
+    case RH_READ_OK:
+    case RH_READ_PROTOCOL:
+    case RH_READ_DISAGREE: break; /* any answer, even an error, means it is there */
+    }
+    rh_reply_clear(&r);
+    rh_conn_close(&c);
+    return rc;
 }

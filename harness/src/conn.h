@@ -51,6 +51,12 @@ void rh_reply_clear(rh_reply *r);
 size_t rh_conn_wait(rh_conn *c, long long ms);
 void rh_conn_close(rh_conn *c);
 
+/* Whether a server is there: a new connection, PING, and any reply (an
+ * error reply too) within timeout_ms.  Returns 0, or -1 with one line in
+ * err ("cannot connect to HOST:PORT: reason", or why it did not answer). */
+int rh_conn_ping(const char *host, const char *port, long long timeout_ms, char *err,
+                 size_t errlen);
+
 /* The hiredis cross-check alone, on one reply's bytes and resp/'s tree of
  * them.  Returns 1 when they agree (or differ only as listed in conn.c),
  * else 0 with a reason. */

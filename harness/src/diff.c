@@ -52,8 +52,23 @@ static int same(const rh_case *c, const char *ns, const rh_observation *a,
     return eq;
 }
 
+/* The first difference's parts, for reports. */
+static void keep_first(rh_failure *f, const rh_observation *oa, const rh_observation *ob) {
+    if (f->expected != NULL) return;
+    f->expected = rh_strdup(observed(ob));
+    f->actual = rh_strdup(observed(oa));
+    if (oa == NULL || oa->reply.rawlen == 0) return;
+    resp_buf q;
+    resp_buf_init(&q, NULL);
+    size_t show = oa->reply.rawlen > 400 ? 400 : oa->reply.rawlen;
+    resp_print_quoted(&q, oa->reply.raw, show);
+    if (show < oa->reply.rawlen) rh_bufprintf(&q, "... (%zu bytes)", oa->reply.rawlen);
+    f->bytes = rh_strndup(q.data, q.len);
+    resp_buf_free(&q);
+}
+
 size_t rh_diff_outcomes(const rh_outcome *a, const rh_outcome *b, const char *name_a,
-                        const char *name_b, resp_buf *msg) {
+                        const char *name_b, resp_buf *msg, rh_failure *parts) {
     size_t n = a->nobs > b->nobs ? a->nobs : b->nobs;
     size_t diffs = 0;
     int width = (int)(strlen(name_a) > strlen(name_b) ? strlen(name_a) : strlen(name_b));
@@ -62,6 +77,7 @@ size_t rh_diff_outcomes(const rh_outcome *a, const rh_outcome *b, const char *na
         const rh_observation *ob = i < b->nobs ? &b->obs[i] : NULL;
         if (same(a->c, a->ns, oa, ob)) continue;
         diffs++;
+        keep_first(parts, oa, ob);
         const rh_observation *any = oa ? oa : ob;
         const rh_step *st = &a->c->steps[any->step];
         rh_bufprintf(msg, "  reply %zu (line %d, connection %s):\n", i + 1, st->line,

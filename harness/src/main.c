@@ -1,8 +1,7 @@
-/* harness/src/main.c - the respect command line. */
+/* harness/src/main.c - the respect command line: selects the runs, runs
+ * them, and reports. */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,135 +9,13 @@
 #include <unistd.h>
 
 #include "case.h"
-#include "diff.h"
+#include "cli.h"
 #include "fuzz.h"
+#include "pool.h"
 #include "record.h"
 #include "report.h"
 #include "runner.h"
 #include "util.h"
-
-static const char usage[] =
-    "usage: respect run    --server HOST:PORT [options] CASES...\n"
-    "       respect diff   --a HOST:PORT --b HOST:PORT [options] CASES...\n"
-    "       respect record --server HOST:PORT [options] CASES...\n"
-    "       respect table  [--html] RESULTS.json...\n"
-    "       respect list   CASES...\n"
-    "\n"
-    "CASES are .case files or folders of them (a folder per command family).\n"
-    "HOST:PORT may be @FILE: the address is read from FILE (\"PORT\" or \"HOST:PORT\").\n"
-    "\n"
-    "options:\n"
-    "  --resp 2|3            run each case under this protocol only (default: all it declares)\n"
-    "  --tags T1,T2          only cases with one of these tags (a family name is a tag)\n"
-    "  --exclude-tags T1,T2  leave out cases with one of these tags\n"
-    "  --skip-file F         leave out the cases listed in F (\"family/case  # reason\")\n"
-    "  --server-args ARGS    the settings the server was started with (default none);\n"
-    "                        only the cases that declare exactly these settings run\n"
-    "  --user U --password P authenticate every connection (HELLO 3 AUTH, or AUTH)\n"
-    "  --timeout MS          wait for each reply (default 2000)\n"
-    "  --settle MS           at the end of a case, wait for stray replies (default 20)\n"
-    "  --allow-flush         run the cases that flush the server (never on a shared one)\n"
-    "  -j N                  cases in parallel (default 4; 'serial' cases run alone)\n"
-    "  --name NAME           the server's name in reports (default: its address)\n"
-    "  --name-a, --name-b    the same, for diff\n"
-    "  --json F, --junit F   write results as JSON / JUnit XML\n"
-    "  -v                    list every case, not only the failures\n";
-
-typedef struct options {
-    const char *cmd;
-    const char *server, *a, *b;
-    const char *name, *name_a, *name_b;
-    int resp;
-    const char *tags, *exclude_tags, *skip_file;
-    const char *server_args;
-    const char *user, *password;
-    long long timeout, settle;
-    int allow_flush;
-    int jobs;
-    const char *json, *junit;
-    int verbose, html;
-    char **paths;
-    size_t npaths;
-} options;
-
-static long long number_arg(const char *flag, const char *v, long long lo, long long hi) {
-    long long n;
-    if (v == NULL || !rh_parse_ll(v, strlen(v), &n) || n < lo || n > hi)
-        rh_die("%s takes a number from %lld to %lld", flag, lo, hi);
-    return n;
-}
-
-static void parse_options(options *o, int argc, char **argv) {
-    memset(o, 0, sizeof *o);
-    o->timeout = 2000;
-    o->settle = 20;
-    o->jobs = 4;
-    o->server_args = "";
-    if (argc < 2) {
-        fputs(usage, stderr);
-        exit(2);
-    }
-    o->cmd = argv[1];
-    o->paths = calloc((size_t)argc, sizeof *o->paths);
-    if (o->paths == NULL) rh_die("out of memory");
-    for (int i = 2; i < argc; i++) {
-        const char *a = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-#define TAKE(flag, field)                                                       \
-    if (strcmp(a, flag) == 0) {                                                 \
-        if (v == NULL) rh_die("%s needs a value", flag);                        \
-        o->field = v;                                                           \
-        i++;                                                                    \
-        continue;                                                               \
-    }
-        TAKE("--server", server)
-        TAKE("--a", a)
-        TAKE("--b", b)
-        TAKE("--name", name)
-        TAKE("--name-a", name_a)
-        TAKE("--name-b", name_b)
-        TAKE("--tags", tags)
-        TAKE("--exclude-tags", exclude_tags)
-        TAKE("--skip-file", skip_file)
-        TAKE("--server-args", server_args)
-        TAKE("--user", user)
-        TAKE("--password", password)
-        TAKE("--json", json)
-        TAKE("--junit", junit)
-#undef TAKE
-        if (strcmp(a, "--resp") == 0) {
-            o->resp = (int)number_arg(a, v, 2, 3);
-            i++;
-        } else if (strcmp(a, "--timeout") == 0) {
-            o->timeout = number_arg(a, v, 1, 600000);
-            i++;
-        } else if (strcmp(a, "--settle") == 0) {
-            o->settle = number_arg(a, v, 0, 60000);
-            i++;
-        } else if (strcmp(a, "-j") == 0) {
-            o->jobs = (int)number_arg(a, v, 1, 256);
-            i++;
-        } else if (strcmp(a, "--allow-flush") == 0) {
-            o->allow_flush = 1;
-        } else if (strcmp(a, "--html") == 0) {
-            o->html = 1;
-        } else if (strcmp(a, "-v") == 0) {
-            o->verbose = 1;
-        } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            fputs(usage, stdout);
-            exit(0);
-        } else if (a[0] == '-') {
-            rh_die("unknown option %s (see respect --help)", a);
-        } else {
-            o->paths[o->npaths++] = argv[i];
-        }
-    }
-    if (o->npaths == 0) rh_die("no case files or result files given");
-}
-
-static void parse_address(const char *spec, rh_target *t) {
-    rh_parse_address(spec, &t->host, &t->port);
-}
 
 static int in_list(const char *list, const char *word) {
     size_t n = strlen(word);
@@ -191,99 +68,8 @@ static skip_entry *load_skips(const char *path, size_t *n) {
     return e;
 }
 
-typedef struct job {
-    const rh_case *c;
-    int proto;
-    int serial;
-    const char *skip_reason;
-} job;
 
-typedef struct pool {
-    const options *o;
-    const rh_target *ta, *tb;
-    job *jobs;
-    rh_outcome *out;
-    size_t n;
-    atomic_size_t next;
-    atomic_size_t done, failed;
-    unsigned nonce;
-    int progress;
-} pool;
-
-static void run_job(pool *p, size_t i) {
-    job *j = &p->jobs[i];
-    rh_outcome *o = &p->out[i];
-    if (j->skip_reason != NULL) {
-        memset(o, 0, sizeof *o);
-        o->c = j->c;
-        o->proto = j->proto;
-        o->status = RH_SKIP;
-        resp_buf_init(&o->message, NULL);
-        resp_buf_append(&o->message, j->skip_reason, strlen(j->skip_reason));
-        return;
-    }
-    const char *cmd = p->o->cmd;
-    if (strcmp(cmd, "diff") == 0) {
-        rh_outcome ob;
-        rh_run_case(j->c, j->proto, p->ta, RH_MODE_COLLECT, p->nonce, i, o);
-        rh_run_case(j->c, j->proto, p->tb, RH_MODE_COLLECT, p->nonce, i, &ob);
-        if (o->status == RH_SKIP || ob.status == RH_SKIP) {
-            if (o->status != RH_SKIP) {
-                o->status = RH_SKIP;
-                resp_buf_append(&o->message, ob.message.data, ob.message.len);
-            }
-        } else {
-            resp_buf_clear(&o->message);
-            size_t d = rh_diff_outcomes(o, &ob, p->ta->name, p->tb->name, &o->message);
-            o->status = d == 0 ? RH_PASS : RH_FAIL;
-        }
-        rh_outcome_free(&ob);
-    } else {
-        rh_mode mode = strcmp(cmd, "record") == 0 ? RH_MODE_RECORD : RH_MODE_RUN;
-        rh_run_case(j->c, j->proto, p->ta, mode, p->nonce, i, o);
-    }
-}
-
-static void progress(pool *p) {
-    if (!p->progress) return;
-    fprintf(stderr, "\r[%zu/%zu] %zu failed ", atomic_load(&p->done), p->n,
-            atomic_load(&p->failed));
-}
-
-static void *worker(void *arg) {
-    pool *p = arg;
-    for (;;) {
-        size_t i = atomic_fetch_add(&p->next, 1);
-        if (i >= p->n) return NULL;
-        if (p->jobs[i].serial) continue;
-        run_job(p, i);
-        atomic_fetch_add(&p->done, 1);
-        if (p->out[i].status == RH_FAIL || p->out[i].status == RH_ERROR)
-            atomic_fetch_add(&p->failed, 1);
-        progress(p);
-    }
-}
-
-static void run_all(pool *p, int jobs) {
-    pthread_t *th = calloc((size_t)jobs, sizeof *th);
-    if (th == NULL) rh_die("out of memory");
-    for (int i = 0; i < jobs; i++)
-        if (pthread_create(&th[i], NULL, worker, p) != 0) rh_die("pthread_create failed");
-    for (int i = 0; i < jobs; i++) pthread_join(th[i], NULL);
-    free(th);
-    /* Cases that touch server-wide state run alone, after the others. */
-    for (size_t i = 0; i < p->n; i++) {
-        if (!p->jobs[i].serial) continue;
-        run_job(p, i);
-        atomic_fetch_add(&p->done, 1);
-        if (p->out[i].status == RH_FAIL || p->out[i].status == RH_ERROR)
-            atomic_fetch_add(&p->failed, 1);
-        progress(p);
-    }
-    if (p->progress) fputs("\r\033[K", stderr);
-}
-
-static int cmd_list(const rh_suite *s) {
+static void list_families(const rh_suite *s) {
     const char *fam = NULL;
     size_t in_family = 0, runs = 0;
     for (size_t i = 0; i <= s->count; i++) {
@@ -298,174 +84,270 @@ static int cmd_list(const rh_suite *s) {
         runs += (s->cases[i].protos & RH_PROTO_3) != 0;
     }
     printf("%-16s %4zu cases, %zu runs (case x protocol)\n", "total", s->count, runs);
-    return 0;
 }
 
-int main(int argc, char **argv) {
-    if (argc >= 2 && strcmp(argv[1], "fuzz") == 0) return rh_fuzz_main(argc - 1, argv + 1);
-    options o;
-    parse_options(&o, argc, argv);
-    if (strcmp(o.cmd, "table") == 0) {
-        int trc = rh_report_table(stdout, o.html, o.paths, o.npaths) == 0 ? 0 : 2;
-        free(o.paths);
-        return trc;
+static void free_skips(skip_entry *e, size_t n) {
+    for (size_t k = 0; k < n; k++) {
+        free(e[k].id);
+        free(e[k].reason);
     }
-    int is_run = strcmp(o.cmd, "run") == 0, is_diff = strcmp(o.cmd, "diff") == 0;
-    int is_record = strcmp(o.cmd, "record") == 0, is_list = strcmp(o.cmd, "list") == 0;
-    if (!is_run && !is_diff && !is_record && !is_list)
-        rh_die("unknown command '%s' (see respect --help)", o.cmd);
+    free(e);
+}
 
-    rh_suite suite = {0};
+static void load_suite(const rh_options *o, rh_suite *suite) {
     char err[600];
-    for (size_t i = 0; i < o.npaths; i++)
-        if (rh_suite_load(&suite, o.paths[i], err, sizeof err) != 0) rh_die("%s", err);
-    if (is_list) {
-        cmd_list(&suite);
-        rh_suite_free(&suite);
-        free(o.paths);
-        return 0;
-    }
+    for (size_t i = 0; i < o->npaths; i++)
+        if (rh_suite_load(suite, o->paths[i], err, sizeof err) != 0) rh_die("%s", err);
+}
 
-    rh_target ta = {0}, tb = {0};
-    const char *addr_a = is_diff ? o.a : o.server;
-    if (addr_a == NULL || (is_diff && o.b == NULL))
-        rh_die(is_diff ? "diff needs --a and --b" : "%s needs --server", o.cmd);
-    parse_address(addr_a, &ta);
-    rh_target *targets[2] = {&ta, &tb};
-    for (int k = 0; k < (is_diff ? 2 : 1); k++) {
-        rh_target *t = targets[k];
-        if (k == 1) parse_address(o.b, t);
-        t->user = o.user;
-        t->password = o.password;
-        t->server_args = o.server_args;
-        t->timeout_ms = o.timeout;
-        t->settle_ms = o.settle;
-        t->record_wait_ms = 300;
-        t->allow_flush = o.allow_flush;
-    }
-    char name_a[300], name_b[300];
-    snprintf(name_a, sizeof name_a, "%s:%s", ta.host, ta.port);
-    snprintf(name_b, sizeof name_b, "%s:%s", tb.host ? tb.host : "", tb.port ? tb.port : "");
-    ta.name = is_diff ? (o.name_a ? o.name_a : name_a) : (o.name ? o.name : name_a);
-    tb.name = o.name_b ? o.name_b : name_b;
+static int cmd_list(const rh_options *o) {
+    rh_suite suite = {0};
+    load_suite(o, &suite);
+    list_families(&suite);
+    rh_suite_free(&suite);
+    return RH_EXIT_OK;
+}
 
-    /* Cases for other server settings are not run here, and say so. */
-    resp_buf other;
-    resp_buf_init(&other, NULL);
-    size_t nother = 0;
-    size_t nskips;
-    skip_entry *skips = load_skips(o.skip_file, &nskips);
-    pool p = {.o = &o, .ta = &ta, .tb = &tb};
-    p.jobs = calloc(suite.count * 2 + 1, sizeof *p.jobs);
-    if (p.jobs == NULL) rh_die("out of memory");
-    for (size_t i = 0; i < suite.count; i++) {
-        const rh_case *c = &suite.cases[i];
-        if (o.tags != NULL && !any_tag(c, o.tags)) continue;
-        if (o.exclude_tags != NULL && any_tag(c, o.exclude_tags)) continue;
-        const char *why = rh_case_skip_reason(c, (c->protos & RH_PROTO_2) ? 2 : 3, &ta);
-        if (why != NULL && strncmp(why, "needs a server", 14) == 0) {
-            char quoted[600];
-            snprintf(quoted, sizeof quoted, "'%s'", c->server_args);
-            int known = 0;
-            for (size_t k = 0; k + strlen(quoted) <= other.len && !known; k++)
-                known = memcmp(other.data + k, quoted, strlen(quoted)) == 0;
-            if (!known) rh_bufprintf(&other, "%s%s", other.len ? ", " : "", quoted);
-            nother++;
-            continue;
-        }
-        for (int proto = 2; proto <= 3; proto++) {
-            if (!(c->protos & (proto == 2 ? RH_PROTO_2 : RH_PROTO_3))) continue;
-            if (o.resp != 0 && o.resp != proto) continue;
-            job *j = &p.jobs[p.n++];
-            j->c = c;
-            j->proto = proto;
-            j->serial = rh_case_has_tag(c, "serial") || rh_case_has_tag(c, "flush");
-            char id[512];
-            snprintf(id, sizeof id, "%s/%s", c->family, c->name);
-            for (size_t k = 0; k < nskips; k++)
-                if (strcmp(skips[k].id, id) == 0 && (skips[k].proto == 0 || skips[k].proto == proto))
-                    j->skip_reason = skips[k].reason;
-        }
-    }
+static void setup_target(rh_target *t, const char *spec, const char *name, const rh_options *o) {
+    rh_parse_address(spec, &t->host, &t->port);
+    char address[300];
+    snprintf(address, sizeof address, strchr(t->host, ':') ? "[%s]:%s" : "%s:%s", t->host,
+             t->port);
+    t->address = rh_strdup(address);
+    t->name = name != NULL ? name : t->address;
+    t->user = o->user;
+    t->password = o->password;
+    t->server_args = o->server_args;
+    t->timeout_ms = o->timeout;
+    t->settle_ms = o->settle;
+    t->record_wait_ms = 300;
+    t->allow_flush = o->allow_flush;
+}
+
+static void free_target(rh_target *t) {
+    free(t->host);
+    free(t->port);
+    free(t->address);
+}
+
+/* Before any case runs: a server that cannot be reached, or does not
+ * answer, is one line and exit status 2. */
+static void require_answer(const rh_target *t) {
+    char err[300];
+    if (rh_conn_ping(t->host, t->port, t->timeout_ms, err, sizeof err) != 0) rh_die("%s", err);
+}
+
+/* Cases for other server settings are not run here; one note says so. */
+static void note_other_settings(resp_buf *other, size_t *nother, const rh_case *c) {
+    char quoted[600];
+    snprintf(quoted, sizeof quoted, "'%s'", c->server_args);
+    size_t ql = strlen(quoted);
+    int known = 0;
+    for (size_t k = 0; k + ql <= other->len && !known; k++)
+        known = memcmp(other->data + k, quoted, ql) == 0;
+    if (!known) rh_bufprintf(other, "%s%s", other->len ? ", " : "", quoted);
+    (*nother)++;
+}
+
+static const char *listed_reason(const skip_entry *skips, size_t nskips, const rh_case *c,
+                                 int proto) {
+    char id[512];
+    snprintf(id, sizeof id, "%s/%s", c->family, c->name);
+    const char *why = NULL;
+    for (size_t k = 0; k < nskips; k++)
+        if (strcmp(skips[k].id, id) == 0 && (skips[k].proto == 0 || skips[k].proto == proto))
+            why = skips[k].reason;
+    return why;
+}
+
+static void warn_unmatched_skips(const skip_entry *skips, size_t nskips, const rh_suite *suite) {
     for (size_t k = 0; k < nskips; k++) {
         int hit = 0;
-        for (size_t i = 0; i < suite.count && !hit; i++) {
+        for (size_t i = 0; i < suite->count && !hit; i++) {
             char id[512];
-            snprintf(id, sizeof id, "%s/%s", suite.cases[i].family, suite.cases[i].name);
+            snprintf(id, sizeof id, "%s/%s", suite->cases[i].family, suite->cases[i].name);
             hit = strcmp(id, skips[k].id) == 0;
         }
         if (!hit)
             fprintf(stderr, "respect: NOTE: skip-file entry '%s' matches no case\n", skips[k].id);
     }
+}
+
+/* The runs (case x protocol) the filters select, into jobs (room for
+ * two per case); returns how many. */
+static size_t select_runs(const rh_options *o, const rh_suite *suite, const rh_target *t,
+                          const skip_entry *skips, size_t nskips, rh_job *jobs) {
+    resp_buf other;
+    resp_buf_init(&other, NULL);
+    size_t n = 0, nother = 0;
+    for (size_t i = 0; i < suite->count; i++) {
+        const rh_case *c = &suite->cases[i];
+        if (o->tags != NULL && !any_tag(c, o->tags)) continue;
+        if (o->exclude_tags != NULL && any_tag(c, o->exclude_tags)) continue;
+        const char *why = rh_case_skip_reason(c, (c->protos & RH_PROTO_2) ? 2 : 3, t);
+        if (why != NULL && strncmp(why, "needs a server", 14) == 0) {
+            note_other_settings(&other, &nother, c);
+            continue;
+        }
+        int serial = rh_case_has_tag(c, "serial") || rh_case_has_tag(c, "flush");
+        for (int proto = 2; proto <= 3; proto++) {
+            if (!(c->protos & (proto == 2 ? RH_PROTO_2 : RH_PROTO_3))) continue;
+            if (o->resp != 0 && o->resp != proto) continue;
+            jobs[n++] = (rh_job){c, proto, serial, listed_reason(skips, nskips, c, proto)};
+        }
+    }
+    warn_unmatched_skips(skips, nskips, suite);
     if (nother > 0)
         fprintf(stderr,
                 "respect: NOTE: %zu cases need a server started with other settings and are "
                 "not run here (%.*s); run them against such a server with --server-args\n",
                 nother, (int)other.len, other.data);
     resp_buf_free(&other);
+    return n;
+}
+
+static int failed(const rh_outcome *o) {
+    return o->status == RH_FAIL || o->status == RH_ERROR;
+}
+
+/* record: one rewrite per file, with every recorded outcome of its cases. */
+static int write_records(const rh_pool *p) {
+    int rc = RH_EXIT_OK;
+    rh_outcome **list = calloc(p->n + 1, sizeof *list);
+    if (list == NULL) rh_die("out of memory");
+    for (size_t i = 0; i < p->n; i++) {
+        if (failed(&p->out[i])) rc = RH_EXIT_FAILED;
+        const char *file = p->out[i].c->file;
+        int seen = 0;
+        for (size_t k = 0; k < i && !seen; k++) seen = strcmp(p->out[k].c->file, file) == 0;
+        if (seen) continue;
+        size_t m = 0;
+        for (size_t k = i; k < p->n; k++)
+            if (p->out[k].status == RH_PASS && strcmp(p->out[k].c->file, file) == 0)
+                list[m++] = &p->out[k];
+        if (m == 0) continue;
+        int changed = rh_record_write(file, list, m);
+        if (changed < 0) rc = RH_EXIT_FAILED;
+        else if (changed > 0) printf("recorded %s\n", file);
+    }
+    free(list);
+    for (size_t i = 0; i < p->n; i++)
+        if (failed(&p->out[i]))
+            fprintf(stderr, "not recorded: %s/%s [RESP%d]\n%.*s", p->out[i].c->family,
+                    p->out[i].c->name, p->out[i].proto, (int)p->out[i].message.len,
+                    p->out[i].message.data);
+    return rc;
+}
+
+static int write_reports(const rh_options *o, const rh_pool *p, const rh_results *res) {
+    int rc = RH_EXIT_OK;
+    rh_report_console(stdout, res, o->verbose);
+    if (o->json != NULL && rh_report_json(o->json, res) != 0) rc = RH_EXIT_USAGE;
+    if (o->junit != NULL && rh_report_junit(o->junit, res) != 0) rc = RH_EXIT_USAGE;
+    for (size_t i = 0; i < p->n && rc == RH_EXIT_OK; i++)
+        if (failed(&p->out[i])) rc = RH_EXIT_FAILED;
+    return rc;
+}
+
+/* The last line when a server stopped answering mid-run. */
+static void report_stop(const rh_pool *p) {
+    const rh_outcome *at = &p->out[p->stopped_at];
+    size_t left = 0;
+    for (size_t i = 0; i < p->n; i++) left += p->out[i].status == RH_NOT_RUN;
+    fprintf(stderr, "respect: stopped at %s/%s [RESP%d]: %s; %zu runs not run\n", at->c->family,
+            at->c->name, at->proto, p->why, left);
+}
+
+static int run_selected(const rh_options *o, rh_pool *p) {
+    p->nonce = (unsigned)((unsigned)getpid() * 7919u + (unsigned)time(NULL)) % 100000u;
+    p->progress = isatty(STDERR_FILENO);
+    rh_pool_run(p, (int)o->jobs);
+    char stop_text[900] = "";
+    if (p->stopped) {
+        const rh_outcome *at = &p->out[p->stopped_at];
+        snprintf(stop_text, sizeof stop_text, "stopped at %s/%s [RESP%d]: %s", at->c->family,
+                 at->c->name, at->proto, p->why);
+    }
+    char diff_name[700];
+    snprintf(diff_name, sizeof diff_name, "%s vs %s", p->ta->name, p->tb ? p->tb->name : "");
+    rh_results res = {.server = p->mode == RH_POOL_DIFF ? diff_name : p->ta->name,
+                      .address = p->ta->address,
+                      .mode = rh_command_name(o->cmd),
+                      .stopped = p->stopped ? stop_text : NULL,
+                      .items = p->out,
+                      .count = p->n};
+    int rc = p->mode == RH_POOL_RECORD ? write_records(p) : write_reports(o, p, &res);
+    if (p->stopped) {
+        report_stop(p);
+        rc = RH_EXIT_USAGE;
+    }
+    return rc;
+}
+
+static rh_pool_mode pool_mode(rh_command c) {
+    switch (c) {
+    case RH_CMD_DIFF: return RH_POOL_DIFF;
+    case RH_CMD_RECORD: return RH_POOL_RECORD;
+    case RH_CMD_RUN:
+    case RH_CMD_TABLE:
+    case RH_CMD_LIST:
+    case RH_CMD_FUZZ:
+    case RH_CMD_COUNT: break;
+    }
+    return RH_POOL_RUN;
+}
+
+/* run, diff and record. */
+static int cmd_cases(const rh_options *o) {
+    rh_pool p = {.mode = pool_mode(o->cmd)};
+    int two = p.mode == RH_POOL_DIFF;
+    rh_target ta = {0}, tb = {0};
+    setup_target(&ta, two ? o->a : o->server, two ? o->name_a : o->name, o);
+    if (two) setup_target(&tb, o->b, o->name_b, o);
+    require_answer(&ta);
+    if (two) require_answer(&tb);
+    p.ta = &ta;
+    p.tb = two ? &tb : NULL;
+
+    rh_suite suite = {0};
+    load_suite(o, &suite);
+    size_t nskips;
+    skip_entry *skips = load_skips(o->skip_file, &nskips);
+    rh_job *jobs = calloc(suite.count * 2 + 1, sizeof *jobs);
+    if (jobs == NULL) rh_die("out of memory");
+    p.n = select_runs(o, &suite, &ta, skips, nskips, jobs);
     if (p.n == 0) rh_die("no case matches the filters");
+    p.jobs = jobs;
     p.out = calloc(p.n, sizeof *p.out);
     if (p.out == NULL) rh_die("out of memory");
-    p.nonce = (unsigned)((unsigned)getpid() * 7919u + (unsigned)time(NULL)) % 100000u;
-    p.progress = isatty(STDERR_FILENO);
-    run_all(&p, o.jobs);
+    int rc = run_selected(o, &p);
 
-    rh_results res = {.server = is_diff ? "diff" : ta.name,
-                      .address = name_a,
-                      .mode = o.cmd,
-                      .items = p.out,
-                      .count = p.n};
-    char diff_name[700];
-    if (is_diff) {
-        snprintf(diff_name, sizeof diff_name, "%s vs %s", ta.name, tb.name);
-        res.server = diff_name;
-    }
-    int rc = 0;
-    if (is_record) {
-        /* One rewrite per file, with every recorded outcome of its cases. */
-        rh_outcome **list = calloc(p.n, sizeof *list);
-        if (list == NULL) rh_die("out of memory");
-        for (size_t i = 0; i < p.n; i++) {
-            if (p.out[i].status == RH_FAIL || p.out[i].status == RH_ERROR) rc = 1;
-            const char *file = p.out[i].c->file;
-            int seen = 0;
-            for (size_t k = 0; k < i && !seen; k++) seen = strcmp(p.out[k].c->file, file) == 0;
-            if (seen) continue;
-            size_t m = 0;
-            for (size_t k = i; k < p.n; k++)
-                if (p.out[k].status == RH_PASS && strcmp(p.out[k].c->file, file) == 0)
-                    list[m++] = &p.out[k];
-            if (m == 0) continue;
-            int changed = rh_record_write(file, list, m);
-            if (changed < 0) rc = 1;
-            else if (changed > 0) printf("recorded %s\n", file);
-        }
-        free(list);
-        for (size_t i = 0; i < p.n; i++)
-            if (p.out[i].status == RH_FAIL || p.out[i].status == RH_ERROR)
-                fprintf(stderr, "not recorded: %s/%s [RESP%d]\n%.*s", p.out[i].c->family,
-                        p.out[i].c->name, p.out[i].proto, (int)p.out[i].message.len,
-                        p.out[i].message.data);
-    } else {
-        rh_report_console(stdout, &res, o.verbose);
-        if (o.json != NULL && rh_report_json(o.json, &res) != 0) rc = 2;
-        if (o.junit != NULL && rh_report_junit(o.junit, &res) != 0) rc = 2;
-        for (size_t i = 0; i < p.n && rc == 0; i++)
-            if (p.out[i].status == RH_FAIL || p.out[i].status == RH_ERROR) rc = 1;
-    }
     for (size_t i = 0; i < p.n; i++) rh_outcome_free(&p.out[i]);
-    for (size_t k = 0; k < nskips; k++) {
-        free(skips[k].id);
-        free(skips[k].reason);
-    }
-    free(skips);
     free(p.out);
-    free(p.jobs);
+    free(jobs);
+    free_skips(skips, nskips);
     rh_suite_free(&suite);
-    free(ta.host);
-    free(ta.port);
-    free(tb.host);
-    free(tb.port);
-    free(o.paths);
+    free_target(&ta);
+    free_target(&tb);
+    return rc;
+}
+
+int main(int argc, char **argv) {
+    if (argc >= 2 && strcmp(argv[1], "fuzz") == 0) return rh_fuzz_main(argc - 1, argv + 1);
+    rh_options o;
+    rh_parse_options(&o, argc, argv);
+    int rc = RH_EXIT_OK;
+    switch (o.cmd) {
+    case RH_CMD_TABLE:
+        rc = rh_report_table(stdout, o.html, o.paths, o.npaths) == 0 ? RH_EXIT_OK : RH_EXIT_USAGE;
+        break;
+    case RH_CMD_LIST: rc = cmd_list(&o); break;
+    case RH_CMD_RUN:
+    case RH_CMD_DIFF:
+    case RH_CMD_RECORD: rc = cmd_cases(&o); break;
+    case RH_CMD_FUZZ:
+    case RH_CMD_COUNT: break; /* fuzz is dispatched above */
+    }
+    rh_options_free(&o);
     return rc;
 }

@@ -14,13 +14,15 @@ static const char *status_name(rh_status s) {
     case RH_PASS: return "pass";
     case RH_FAIL: return "fail";
     case RH_ERROR: return "error";
-    default: return "skip";
+    case RH_SKIP: return "skip";
+    case RH_NOT_RUN: return "not-run";
     }
+    return "?";
 }
 
 typedef struct family_count {
     const char *family;
-    size_t pass, fail, skip;
+    size_t pass, fail, skip, not_run;
 } family_count;
 
 static size_t count_families(const rh_results *r, family_count **out) {
@@ -35,38 +37,70 @@ static size_t count_families(const rh_results *r, family_count **out) {
             if (fc == NULL) rh_die("out of memory");
             fc[n++] = (family_count){.family = o->c->family};
         }
-        if (o->status == RH_PASS) fc[k].pass++;
-        else if (o->status == RH_SKIP) fc[k].skip++;
-        else fc[k].fail++;
+        switch (o->status) {
+        case RH_PASS: fc[k].pass++; break;
+        case RH_SKIP: fc[k].skip++; break;
+        case RH_NOT_RUN: fc[k].not_run++; break;
+        case RH_FAIL:
+        case RH_ERROR: fc[k].fail++; break;
+        }
     }
     *out = fc;
     return n;
 }
 
-void rh_report_console(FILE *f, const rh_results *r, int verbose) {
-    size_t pass = 0, fail = 0, skip = 0;
-    for (size_t i = 0; i < r->count; i++) {
-        const rh_outcome *o = &r->items[i];
-        if (o->status == RH_PASS) pass++;
-        else if (o->status == RH_SKIP) skip++;
-        else fail++;
-        if (o->status == RH_FAIL || o->status == RH_ERROR || (verbose && o->status == RH_SKIP)) {
-            fprintf(f, "%s %s/%s [RESP%d] %s:%d\n  %s\n%.*s\n",
-                    o->status == RH_SKIP ? "SKIP" : o->status == RH_FAIL ? "FAIL" : "ERROR",
-                    o->c->family, o->c->name, o->proto, o->c->file, o->c->line, o->c->desc,
-                    (int)o->message.len, o->message.data ? o->message.data : "");
-        } else if (verbose) {
-            fprintf(f, "ok   %s/%s [RESP%d] %lld ms\n", o->c->family, o->c->name, o->proto, o->ms);
-        }
+static const char *console_label(rh_status s) {
+    switch (s) {
+    case RH_PASS: return "ok  ";
+    case RH_FAIL: return "FAIL";
+    case RH_ERROR: return "ERROR";
+    case RH_SKIP: return "SKIP";
+    case RH_NOT_RUN: return "NOT RUN";
     }
+    return "?";
+}
+
+static void console_run(FILE *f, const rh_outcome *o, int verbose) {
+    if (o->status == RH_PASS) {
+        if (verbose)
+            fprintf(f, "ok   %s/%s [RESP%d] %lld ms\n", o->c->family, o->c->name, o->proto, o->ms);
+        return;
+    }
+    if (!verbose && o->status != RH_FAIL && o->status != RH_ERROR) return;
+    fprintf(f, "%s %s/%s [RESP%d] %s:%d\n  %s\n%.*s\n", console_label(o->status), o->c->family,
+            o->c->name, o->proto, o->c->file, o->c->line, o->c->desc, (int)o->message.len,
+            o->message.data ? o->message.data : "");
+}
+
+static void console_families(FILE *f, const rh_results *r, int with_not_run) {
     family_count *fc;
     size_t n = count_families(r, &fc);
-    fprintf(f, "%-16s %7s %7s %7s\n", "family", "passed", "failed", "n/a");
-    for (size_t k = 0; k < n; k++)
-        fprintf(f, "%-16s %7zu %7zu %7zu\n", fc[k].family, fc[k].pass, fc[k].fail, fc[k].skip);
+    fprintf(f, "%-16s %7s %7s %7s%s\n", "family", "passed", "failed", "n/a",
+            with_not_run ? " not run" : "");
+    for (size_t k = 0; k < n; k++) {
+        fprintf(f, "%-16s %7zu %7zu %7zu", fc[k].family, fc[k].pass, fc[k].fail, fc[k].skip);
+        if (with_not_run) fprintf(f, " %7zu", fc[k].not_run);
+        fputc('\n', f);
+    }
     free(fc);
-    fprintf(f, "respect %s %s (%s): %zu runs, %zu passed, %zu failed, %zu not applicable\n",
-            r->mode, r->server, r->address, r->count, pass, fail, skip);
+}
+
+void rh_report_console(FILE *f, const rh_results *r, int verbose) {
+    family_count all = {0};
+    for (size_t i = 0; i < r->count; i++) {
+        const rh_outcome *o = &r->items[i];
+        all.pass += o->status == RH_PASS;
+        all.skip += o->status == RH_SKIP;
+        all.not_run += o->status == RH_NOT_RUN;
+        all.fail += o->status == RH_FAIL || o->status == RH_ERROR;
+        console_run(f, o, verbose);
+    }
+    console_families(f, r, all.not_run > 0);
+    fprintf(f, "respect %s %s (%s): %zu runs, %zu passed, %zu failed, %zu not applicable", r->mode,
+            r->server, r->address, r->count, all.pass, all.fail, all.skip);
+    if (all.not_run > 0) fprintf(f, ", %zu not run (%s)", all.not_run, r->stopped);
+    fputc('\n', f);
+    size_t skip = all.skip;
     if (skip > 0)
         fprintf(f, "NOTE: %zu runs were not applicable here (see -v for why); they are not "
                    "counted as passed\n", skip);
@@ -88,6 +122,17 @@ static void json_cstr(FILE *f, const char *s) {
     json_string(f, s, strlen(s));
 }
 
+/* The first failure's parts, as members of the result (when known). */
+static void json_failure(FILE *f, const rh_failure *d) {
+    const char *names[] = {"expected", "actual", "bytes"};
+    const char *parts[] = {d->expected, d->actual, d->bytes};
+    for (size_t i = 0; i < 3; i++) {
+        if (parts[i] == NULL) continue;
+        fprintf(f, ", \"%s\": ", names[i]);
+        json_cstr(f, parts[i]);
+    }
+}
+
 int rh_report_json(const char *path, const rh_results *r) {
     FILE *f = fopen(path, "w");
     if (f == NULL) {
@@ -100,6 +145,10 @@ int rh_report_json(const char *path, const rh_results *r) {
     json_cstr(f, r->server);
     fputs(", \"address\": ", f);
     json_cstr(f, r->address);
+    if (r->stopped != NULL) {
+        fputs(", \"stopped\": ", f);
+        json_cstr(f, r->stopped);
+    }
     fputs(",\n \"results\": [\n", f);
     for (size_t i = 0; i < r->count; i++) {
         const rh_outcome *o = &r->items[i];
@@ -114,6 +163,7 @@ int rh_report_json(const char *path, const rh_results *r) {
         json_cstr(f, o->c->desc);
         fputs(", \"message\": ", f);
         json_string(f, o->message.data ? o->message.data : "", o->message.len);
+        json_failure(f, &o->first);
         fprintf(f, "}%s\n", i + 1 < r->count ? "," : "");
     }
     fputs(" ]}\n", f);
@@ -160,7 +210,8 @@ int rh_report_junit(const char *path, const rh_results *r) {
         fputs("  <testsuite name=\"", f);
         xml_cstr(f, fc[k].family);
         fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" skipped=\"%zu\">\n",
-                fc[k].pass + fc[k].fail + fc[k].skip, fc[k].fail, fc[k].skip);
+                fc[k].pass + fc[k].fail + fc[k].skip + fc[k].not_run, fc[k].fail,
+                fc[k].skip + fc[k].not_run);
         for (size_t i = 0; i < r->count; i++) {
             const rh_outcome *o = &r->items[i];
             if (strcmp(o->c->family, fc[k].family) != 0) continue;
@@ -173,9 +224,10 @@ int rh_report_junit(const char *path, const rh_results *r) {
                 fputs("/>\n", f);
                 continue;
             }
-            const char *tag = o->status == RH_SKIP ? "skipped" : "failure";
+            int failure = o->status == RH_FAIL || o->status == RH_ERROR;
+            const char *tag = failure ? "failure" : "skipped";
             fprintf(f, ">\n      <%s message=\"", tag);
-            xml_cstr(f, o->c->desc);
+            xml_cstr(f, o->status == RH_NOT_RUN ? "not run" : o->c->desc);
             fputs("\">", f);
             xml_text(f, o->message.data ? o->message.data : "", o->message.len);
             fprintf(f, "</%s>\n    </testcase>\n", tag);

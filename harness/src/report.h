@@ -11,6 +11,7 @@ typedef struct rh_results {
     const char *server;  /* name shown as the table's column */
     const char *address;
     const char *mode;    /* "run" or "diff" */
+    const char *stopped; /* why the run stopped early, or NULL */
     rh_outcome *items;
     size_t count;
 } rh_results;

@@ -87,6 +87,23 @@ static void message(exec *e, const char *fmt, ...) {
     resp_buf_append(&e->out->message, tmp, strlen(tmp));
 }
 
+/* Keeps text as a part of the run's first failure, unless one is kept. */
+static void keep(char **part, const char *text, size_t len) {
+    if (*part == NULL) *part = rh_strndup(text, len);
+}
+
+/* The "expected:" line of a failure. */
+static void expect_line(exec *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void expect_line(exec *e, const char *fmt, ...) {
+    char tmp[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    message(e, "  expected: %s\n", tmp);
+    keep(&e->out->first.expected, tmp, strlen(tmp));
+}
+
 static void fail(exec *e, rh_status st) {
     if (e->out->status == RH_PASS) e->out->status = st;
     e->stop = 1;
@@ -111,11 +128,13 @@ static const char *read_status_text(rh_read_status st) {
 
 /* expected: exact expectation text to mark the first difference against. */
 static void describe_actual(exec *e, const rh_reply *r, const char *expected) {
+    rh_failure *first = &e->out->first;
     resp_buf b;
     resp_buf_init(&b, NULL);
     if (r->status == RH_READ_OK || r->status == RH_READ_DISAGREE) {
         char *p = rh_print(r->value, e->out->ns);
         rh_bufprintf(&b, "  actual:   %s\n", p);
+        keep(&first->actual, p, strlen(p));
         if (expected != NULL) {
             size_t i = 0;
             while (expected[i] != '\0' && expected[i] == p[i]) i++;
@@ -124,13 +143,19 @@ static void describe_actual(exec *e, const rh_reply *r, const char *expected) {
         }
         free(p);
     } else {
-        rh_bufprintf(&b, "  actual:   (%s)\n", read_status_text(r->status));
+        char tmp[64];
+        snprintf(tmp, sizeof tmp, "(%s)", read_status_text(r->status));
+        rh_bufprintf(&b, "  actual:   %s\n", tmp);
+        keep(&first->actual, tmp, strlen(tmp));
     }
     if (r->why != NULL) rh_bufprintf(&b, "  why:      %s\n", r->why);
     if (r->rawlen > 0) {
-        rh_bufprintf(&b, "  bytes:    ");
-        quoted_bytes(&b, r->raw, r->rawlen);
-        rh_bufprintf(&b, "\n");
+        resp_buf q;
+        resp_buf_init(&q, NULL);
+        quoted_bytes(&q, r->raw, r->rawlen);
+        rh_bufprintf(&b, "  bytes:    %.*s\n", (int)q.len, q.data);
+        keep(&first->bytes, q.data, q.len);
+        resp_buf_free(&q);
     }
     resp_buf_append(&e->out->message, b.data, b.len);
     resp_buf_free(&b);
@@ -155,6 +180,7 @@ static int open_conn(exec *e, size_t i) {
     if (rh_conn_open(c, e->t->host, e->t->port, e->timeout, err, sizeof err) != 0) {
         c->name = name;
         message(e, "  error:    %s\n", err);
+        keep(&e->out->first.actual, err, strlen(err));
         fail(e, RH_ERROR);
         return -1;
     }
@@ -190,6 +216,9 @@ static int open_conn(exec *e, size_t i) {
              (e->proto == 3 ? r.value->type == RESP_MAP : r.value->type == RESP_SIMPLE_STRING);
     if (!ok) {
         message(e, "  error:    the connection's %s failed\n", argv[0]);
+        char want[64];
+        snprintf(want, sizeof want, "the connection's %s succeeds", argv[0]);
+        keep(&e->out->first.expected, want, strlen(want));
         describe_actual(e, &r, NULL);
         fail(e, RH_ERROR);
     }
@@ -266,7 +295,7 @@ static void do_expect(exec *e, size_t idx) {
     if (!ok) {
         const char *exp = st->text;
         while (*exp == ' ') exp++;
-        message(e, "  expected: %s\n", blank ? "(not recorded: run 'respect record')" : exp);
+        expect_line(e, "%s", blank ? "(not recorded: run 'respect record')" : exp);
         int exact = p != NULL && ob->reply.status == RH_READ_OK && rh_pattern_is_exact(p);
         describe_actual(e, &ob->reply, exact ? exp : NULL);
         where(e, st);
@@ -290,9 +319,15 @@ static void do_closed(exec *e, size_t idx) {
     else ob->reply.status = RH_READ_TIMEOUT;
     if (ob->reply.value != NULL) ob->printed = rh_print(ob->reply.value, e->out->ns);
     if (e->mode != RH_MODE_RUN) return;
-    message(e, "  expected: the server closes the connection\n");
-    if (unread > 0) describe_actual(e, &ob->reply, NULL);
-    else message(e, "  actual:   still open after %lld ms\n", e->timeout);
+    expect_line(e, "the server closes the connection");
+    if (unread > 0) {
+        describe_actual(e, &ob->reply, NULL);
+    } else {
+        char tmp[64];
+        snprintf(tmp, sizeof tmp, "still open after %lld ms", e->timeout);
+        message(e, "  actual:   %s\n", tmp);
+        keep(&e->out->first.actual, tmp, strlen(tmp));
+    }
     where(e, st);
     fail(e, RH_FAIL);
 }
@@ -307,7 +342,7 @@ static void do_silent(exec *e, size_t idx) {
     rh_conn_read(c, e->timeout, &ob->reply);
     if (ob->reply.value != NULL) ob->printed = rh_print(ob->reply.value, e->out->ns);
     if (e->mode != RH_MODE_RUN) return;
-    message(e, "  expected: nothing for %lld ms\n", st->num);
+    expect_line(e, "nothing for %lld ms", st->num);
     describe_actual(e, &ob->reply, NULL);
     where(e, st);
     fail(e, RH_FAIL);
@@ -375,7 +410,7 @@ static void check_quiet(exec *e) {
         }
         rh_reply r;
         rh_conn_read(c, e->timeout, &r);
-        message(e, "  expected: no more replies on connection %s\n", c->name);
+        expect_line(e, "no more replies on connection %s", c->name);
         describe_actual(e, &r, NULL);
         rh_reply_clear(&r);
         fail(e, RH_FAIL);
@@ -461,8 +496,16 @@ void rh_run_case(const rh_case *c, int proto, const rh_target *t, rh_mode mode, 
     free(e);
 }
 
+void rh_failure_free(rh_failure *f) {
+    free(f->expected);
+    free(f->actual);
+    free(f->bytes);
+    memset(f, 0, sizeof *f);
+}
+
 void rh_outcome_free(rh_outcome *o) {
     resp_buf_free(&o->message);
+    rh_failure_free(&o->first);
     for (size_t i = 0; i < o->nobs; i++) {
         rh_reply_clear(&o->obs[i].reply);
         free(o->obs[i].printed);

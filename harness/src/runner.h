@@ -10,6 +10,7 @@
 typedef struct rh_target {
     const char *name;   /* shown in reports */
     char *host, *port;
+    char *address;      /* "host:port" as shown in messages */
     const char *user, *password;
     const char *server_args; /* settings the server was started with */
     long long timeout_ms;    /* per reply */
@@ -18,7 +19,21 @@ typedef struct rh_target {
     int allow_flush;
 } rh_target;
 
-typedef enum rh_status { RH_PASS, RH_FAIL, RH_ERROR, RH_SKIP } rh_status;
+typedef enum rh_status {
+    RH_PASS,
+    RH_FAIL,
+    RH_ERROR,
+    RH_SKIP,   /* not applicable to this server, with the reason */
+    RH_NOT_RUN /* the run stopped before it (the server stopped answering) */
+} rh_status;
+
+/* A run's first failure, in three parts, for reports that show it apart
+ * from the full message.  Any part may be NULL. */
+typedef struct rh_failure {
+    char *expected; /* the expectation (diff: --b's reply) */
+    char *actual;   /* what came instead (diff: --a's reply) */
+    char *bytes;    /* the actual reply's bytes, quoted */
+} rh_failure;
 
 /* What one expectation slot saw: the step it belongs to, and the reply. */
 typedef struct rh_observation {
@@ -41,6 +56,7 @@ typedef struct rh_outcome {
     int proto;
     rh_status status;
     resp_buf message;  /* failure or skip text, may be several lines */
+    rh_failure first;
     long long ms;
     char ns[48];       /* the key namespace used */
     rh_observation *obs;
@@ -57,6 +73,7 @@ const char *rh_case_skip_reason(const rh_case *c, int proto, const rh_target *t)
 void rh_run_case(const rh_case *c, int proto, const rh_target *t, rh_mode mode, unsigned nonce,
                  size_t index, rh_outcome *out);
 void rh_outcome_free(rh_outcome *o);
+void rh_failure_free(rh_failure *f);
 
 /* Renders a value for reports (namespace ns replaced by '@'). */
 char *rh_print(const resp_value *v, const char *ns);
