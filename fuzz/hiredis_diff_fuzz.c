@@ -24,12 +24,12 @@
  *     value". */
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <hiredis/hiredis.h>
 #include <resp/value.h>
 
+#include "fuzz_util.h"
 #include "hiredis_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -37,13 +37,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const redisReader *current_hiredis;
 
-static void check(int ok, const char *what) {
-    if (!ok) {
-        if (current_hiredis != NULL && current_hiredis->err)
-            fprintf(stderr, "hiredis said: %s\n", current_hiredis->errstr);
-        fprintf(stderr, "hiredis_diff_fuzz: unlisted divergence: %s\n", what);
-        abort();
-    }
+/* Printed before a failed check: the divergence is not one listed above. */
+static void explain(void) {
+    if (current_hiredis != NULL && current_hiredis->err)
+        fprintf(stderr, "hiredis said: %s\n", current_hiredis->errstr);
+    fprintf(stderr, "hiredis_diff: unlisted divergence\n");
 }
 
 static resp_error note_resp3(void *ud, const resp_event *ev) {
@@ -128,6 +126,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     redisReader *hr = redisReaderCreate();
     if (hr == NULL) return 0;
     current_hiredis = hr;
+    fuzz_on_failure(explain);
     /* Past a limit hiredis gets nothing more; it may still parse what it
      * has.  Without limit, it gets the same bytes as resp/. */
     if (limit_at > 0) redisReaderFeed(hr, in, limit_at);
@@ -144,18 +143,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
         if (st == RESP_REPLY_COMPLETE) {
             if (!rh_resp2_only(v)) {
-                check(hst == REDIS_ERR, "hiredis accepted a RESP3 type (D1)");
+                fuzz_check(hst == REDIS_ERR, "hiredis accepted a RESP3 type (D1)");
             } else if (rh_array_chain(v) > RH_HIREDIS_MAX_CHAIN) {
-                check(hst == REDIS_ERR, "hiredis accepted nesting deeper than 7 (D2)");
+                fuzz_check(hst == REDIS_ERR, "hiredis accepted nesting deeper than 7 (D2)");
             } else if (hst == REDIS_ERR && strcmp(hr->errstr, "Bad integer value") == 0 &&
                        has_plus_integer(in + off, used)) {
                 resp_value_free(v, NULL); /* D5: nothing more to compare */
                 break;
             } else {
-                check(hst == REDIS_OK && hreply != NULL, "resp/ complete, hiredis not");
-                check(rh_same_as_hiredis(v, hreply), "different values");
+                fuzz_check(hst == REDIS_OK && hreply != NULL, "resp/ complete, hiredis not");
+                fuzz_check(rh_same_as_hiredis(v, hreply), "different values");
                 size_t h_left = hr->len - hr->pos;
-                check(limit_at - h_left == off + used, "different bytes consumed");
+                fuzz_check(limit_at - h_left == off + used, "different bytes consumed");
             }
             int stop = !rh_resp2_only(v) || rh_array_chain(v) > RH_HIREDIS_MAX_CHAIN;
             resp_value_free(v, NULL);
@@ -170,18 +169,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             if (hst == REDIS_ERR) {
                 int d5 = strcmp(hr->errstr, "Bad integer value") == 0 &&
                          has_plus_integer(in + off, size - off);
-                check(d5 || hiredis_refused_resp3(hr) || pending_uses_resp3(in + off, size - off),
-                      "resp/ waits, hiredis failed on a RESP2 reply");
+                fuzz_check(d5 || hiredis_refused_resp3(hr) ||
+                               pending_uses_resp3(in + off, size - off),
+                           "resp/ waits, hiredis failed on a RESP2 reply");
             }
             else if (hst == REDIS_OK && hreply != NULL)
-                check(pending_uses_resp3(in + off, size - off),
-                      "resp/ waits, hiredis read a RESP2 reply");
+                fuzz_check(pending_uses_resp3(in + off, size - off),
+                           "resp/ waits, hiredis read a RESP2 reply");
         } else {
             resp_error e = resp_reader_error(&rr);
             if (hst != -2 && !lenient_in_hiredis(e)) {
                 /* A RESP3 type byte resp/ refuses in a wrong place, or any
                  * other malformation: hiredis must not produce a value. */
-                check(hreply == NULL, "resp/ refused a reply that hiredis read");
+                fuzz_check(hreply == NULL, "resp/ refused a reply that hiredis read");
             }
         }
         if (hreply != NULL) freeReplyObject(hreply);

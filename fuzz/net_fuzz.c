@@ -21,8 +21,6 @@
 #include <netinet/tcp.h>
 #include <signal.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -30,6 +28,7 @@
 #include <resp/reply.h>
 
 #include "config.h"
+#include "fuzz_util.h"
 #include "net.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -37,13 +36,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define MAX_CLIENTS 5 /* one more than maxclients: the last is refused */
 #define POLLS 8
 #define READ_CAP (1 << 20) /* bytes one read step takes at most */
-
-static void check(int ok, const char *what) {
-    if (!ok) {
-        fprintf(stderr, "net_fuzz oracle failed: %s\n", what);
-        abort();
-    }
-}
 
 typedef struct client {
     int fd;
@@ -61,14 +53,14 @@ static void setup_listener(void) {
     if (listener >= 0) return;
     signal(SIGPIPE, SIG_IGN);
     listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    check(listener >= 0, "socket");
+    fuzz_check(listener >= 0, "socket");
     memset(&listen_addr, 0, sizeof listen_addr);
     listen_addr.sin_family = AF_INET;
     listen_addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    check(bind(listener, (struct sockaddr *)&listen_addr, sizeof listen_addr) == 0, "bind");
+    fuzz_check(bind(listener, (struct sockaddr *)&listen_addr, sizeof listen_addr) == 0, "bind");
     socklen_t len = sizeof listen_addr;
-    check(getsockname(listener, (struct sockaddr *)&listen_addr, &len) == 0, "getsockname");
-    check(listen(listener, 64) == 0, "listen");
+    fuzz_check(getsockname(listener, (struct sockaddr *)&listen_addr, &len) == 0, "getsockname");
+    fuzz_check(listen(listener, 64) == 0, "listen");
 }
 
 static void pump(mr_net *net) {
@@ -137,7 +129,7 @@ static void client_read(mr_net *net, client *c, int idle) {
             size_t used = 0;
             resp_reply_status st =
                 resp_reply_parse(&c->parser, buf + pos, (size_t)n - pos, &used, NULL, NULL);
-            check(st != RESP_REPLY_ERROR, "output is valid RESP");
+            fuzz_check(st != RESP_REPLY_ERROR, "output is valid RESP");
             c->midreply = st == RESP_REPLY_INCOMPLETE;
             pos += used;
             if (st == RESP_REPLY_INCOMPLETE) break;
@@ -208,7 +200,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if (c->fd < 0) continue;
         client_read(net, c, 3);
         if (c->fd >= 0 && !c->unframed && !c->truncated)
-            check(!c->midreply, "a quiet server has sent whole replies");
+            fuzz_check(!c->midreply, "a quiet server has sent whole replies");
     }
     /* Shut down with some clients still connected, then let them go. */
     for (int i = 0; i < MAX_CLIENTS; i += 2) client_close(&clients[i]);

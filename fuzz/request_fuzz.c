@@ -10,12 +10,13 @@
  *  - every command, re-encoded as multibulk and parsed again, is the same
  *    command. */
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <resp/request.h>
 #include <resp/writer.h>
+
+#include "fuzz_util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -25,13 +26,6 @@ typedef struct outcome {
     resp_error error;
     uint64_t error_offset;
 } outcome;
-
-static void check(int ok, const char *what) {
-    if (!ok) {
-        fprintf(stderr, "request_fuzz oracle failed: %s\n", what);
-        abort();
-    }
-}
 
 static void log_command(outcome *o, const resp_command *cmd) {
     resp_buf_append(&o->log, &cmd->argc, sizeof cmd->argc);
@@ -48,22 +42,20 @@ static const char **rt_argv;
 static size_t *rt_lens;
 static size_t rt_cap;
 static resp_buf rt_wire;
-static char *pending_buf;
-static size_t pending_cap;
 
 static void reencode_roundtrip(const resp_command *cmd) {
     if (cmd->argc > rt_cap) {
         rt_cap = cmd->argc * 2;
         rt_argv = realloc(rt_argv, rt_cap * sizeof *rt_argv);
         rt_lens = realloc(rt_lens, rt_cap * sizeof *rt_lens);
-        check(rt_argv != NULL && rt_lens != NULL, "malloc");
+        fuzz_check(rt_argv != NULL && rt_lens != NULL, "malloc");
     }
     for (size_t i = 0; i < cmd->argc; i++) {
         rt_argv[i] = cmd->argv[i].ptr;
         rt_lens[i] = cmd->argv[i].len;
     }
     resp_buf_clear(&rt_wire);
-    check(resp_write_command(&rt_wire, cmd->argc, rt_argv, rt_lens) == RESP_OK, "encode");
+    fuzz_check(resp_write_command(&rt_wire, cmd->argc, rt_argv, rt_lens) == RESP_OK, "encode");
     static resp_request_parser p;
     static int p_ready;
     if (!p_ready) resp_request_init(&p, NULL);
@@ -71,14 +63,37 @@ static void reencode_roundtrip(const resp_command *cmd) {
     resp_request_reset(&p);
     size_t used;
     resp_command again;
-    check(resp_request_parse(&p, rt_wire.data, rt_wire.len, &used, &again) == RESP_REQ_COMMAND,
-          "re-encoded command parses");
-    check(used == rt_wire.len, "re-encoded command is consumed whole");
-    check(again.argc == cmd->argc, "same argc after re-encoding");
+    fuzz_check(resp_request_parse(&p, rt_wire.data, rt_wire.len, &used, &again) == RESP_REQ_COMMAND,
+               "re-encoded command parses");
+    fuzz_check(used == rt_wire.len, "re-encoded command is consumed whole");
+    fuzz_check(again.argc == cmd->argc, "same argc after re-encoding");
     for (size_t i = 0; i < cmd->argc; i++)
-        check(again.argv[i].len == rt_lens[i] &&
-                  memcmp(again.argv[i].ptr, rt_argv[i], rt_lens[i]) == 0,
-              "same arguments after re-encoding");
+        fuzz_check(again.argv[i].len == rt_lens[i] &&
+                       memcmp(again.argv[i].ptr, rt_argv[i], rt_lens[i]) == 0,
+                   "same arguments after re-encoding");
+}
+
+typedef struct run_state {
+    resp_request_parser *parser;
+    int roundtrip;
+    outcome *o;
+} run_state;
+
+static fuzz_step parse_step(void *ud, const char *buf, size_t len, size_t *used) {
+    run_state *rs = ud;
+    resp_command cmd;
+    resp_request_status st = resp_request_parse(rs->parser, buf, len, used, &cmd);
+    if (st == RESP_REQ_COMMAND) {
+        fuzz_check(cmd.argc > 0, "no empty command is returned");
+        log_command(rs->o, &cmd);
+        if (rs->roundtrip) reencode_roundtrip(&cmd);
+        return FUZZ_MORE;
+    }
+    if (st != RESP_REQ_ERROR) return FUZZ_WAIT;
+    rs->o->error = resp_request_error(rs->parser);
+    rs->o->error_offset = resp_request_error_offset(rs->parser);
+    fuzz_check(rs->o->error != RESP_OK, "an error has a code");
+    return FUZZ_STOP;
 }
 
 /* Feeds the stream in chunks of sizes drawn from `plan` (0 = whole). */
@@ -93,50 +108,13 @@ static void run(const uint8_t *in, size_t len, unsigned plan, int strict, int ro
         resp_request_init(&parsers[strict], &opts);
         ready[strict] = 1;
     }
-    resp_request_parser *pp = &parsers[strict];
-    resp_request_reset(pp);
+    resp_request_reset(&parsers[strict]);
     resp_buf_clear(&o->log);
     o->commands = 0;
     o->error = RESP_OK;
     o->error_offset = 0;
-    if (len + 1 > pending_cap) {
-        pending_cap = len + 1;
-        pending_buf = realloc(pending_buf, pending_cap);
-        check(pending_buf != NULL, "malloc");
-    }
-    char *pending = pending_buf;
-    size_t npending = 0, fed = 0;
-    uint32_t rng = plan * 2654435761u + 1;
-    while (fed < len && o->error == RESP_OK) {
-        size_t chunk = len - fed;
-        if (plan != 0) {
-            rng = rng * 1103515245u + 12345u;
-            size_t max = (plan & 7) == 0 ? 1 : (size_t)1 << (plan & 7);
-            chunk = 1 + (rng >> 16) % max;
-            if (chunk > len - fed) chunk = len - fed;
-        }
-        memcpy(pending + npending, in + fed, chunk);
-        npending += chunk;
-        fed += chunk;
-        for (;;) {
-            size_t used;
-            resp_command cmd;
-            resp_request_status st = resp_request_parse(pp, pending, npending, &used, &cmd);
-            check(used <= npending, "consumed within the buffer");
-            if (st == RESP_REQ_COMMAND) {
-                check(cmd.argc > 0, "no empty command is returned");
-                log_command(o, &cmd);
-                if (roundtrip) reencode_roundtrip(&cmd);
-            } else if (st == RESP_REQ_ERROR) {
-                o->error = resp_request_error(pp);
-                o->error_offset = resp_request_error_offset(pp);
-                check(o->error != RESP_OK, "an error has a code");
-            }
-            memmove(pending, pending + used, npending - used);
-            npending -= used;
-            if (st != RESP_REQ_COMMAND) break;
-        }
-    }
+    run_state rs = {&parsers[strict], roundtrip, o};
+    fuzz_feed(in, len, plan, plan * 2654435761u + 1, parse_step, &rs);
 }
 
 static int same(const outcome *a, const outcome *b) {
@@ -158,16 +136,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     run(in, len, 0, 1, 0, &strict_whole);
     run(in, len, plan, 1, 0, &strict_chunked);
 
-    if (len <= 65536) check(same(&whole, &chunked), "chunked parse equals whole parse");
-    check(same(&strict_whole, &strict_chunked), "strict: chunked parse equals whole parse");
+    if (len <= 65536) fuzz_check(same(&whole, &chunked), "chunked parse equals whole parse");
+    fuzz_check(same(&strict_whole, &strict_chunked), "strict: chunked parse equals whole parse");
 
     /* Strict accepts a prefix of what lenient accepts. */
-    check(strict_whole.commands <= whole.commands, "strict accepts no more commands");
-    check(strict_whole.log.len <= whole.log.len &&
-              (strict_whole.log.len == 0 ||
-               memcmp(strict_whole.log.data, whole.log.data, strict_whole.log.len) == 0),
-          "strict commands are a prefix of lenient ones");
-    if (whole.error != RESP_OK) check(strict_whole.error != RESP_OK, "strict fails where lenient fails");
+    fuzz_check(strict_whole.commands <= whole.commands, "strict accepts no more commands");
+    fuzz_check(strict_whole.log.len <= whole.log.len &&
+                   (strict_whole.log.len == 0 ||
+                    memcmp(strict_whole.log.data, whole.log.data, strict_whole.log.len) == 0),
+               "strict commands are a prefix of lenient ones");
+    if (whole.error != RESP_OK)
+        fuzz_check(strict_whole.error != RESP_OK, "strict fails where lenient fails");
 
     return 0;
 }

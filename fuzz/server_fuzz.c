@@ -12,25 +12,18 @@
  *  - nothing leaks (LeakSanitizer) and nothing is used after being freed
  *    (AddressSanitizer), however connections come and go. */
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <resp/reply.h>
 
 #include "core.h"
+#include "fuzz_util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define MAX_CONNS 6
 #define OUTPUT_LIMIT 65536
-
-static void check(int ok, const char *what) {
-    if (!ok) {
-        fprintf(stderr, "server_fuzz oracle failed: %s\n", what);
-        abort();
-    }
-}
 
 typedef struct slot {
     mr_conn *conn;
@@ -42,15 +35,15 @@ static void drain(slot *s) {
     char *out;
     size_t len;
     while (mr_conn_take_output(s->conn, &out, &len)) {
-        check(len <= OUTPUT_LIMIT * 2, "queued output stays near the limit");
+        fuzz_check(len <= OUTPUT_LIMIT * 2, "queued output stays near the limit");
         size_t pos = 0;
         /* The one sanctioned break in framing (see core.h). */
         if (mr_conn_replies_unframed(s->conn)) pos = len;
         while (pos < len) {
             size_t used;
             resp_reply_status st = resp_reply_parse(&s->parser, out + pos, len - pos, &used, NULL, NULL);
-            check(st != RESP_REPLY_ERROR, "output is valid RESP");
-            check(st == RESP_REPLY_COMPLETE, "output holds only complete replies");
+            fuzz_check(st != RESP_REPLY_ERROR, "output is valid RESP");
+            fuzz_check(st == RESP_REPLY_COMPLETE, "output holds only complete replies");
             pos += used;
         }
         mr_conn_written(s->conn, len);
