@@ -6,6 +6,14 @@
 
 #include "server.h"
 
+mr_str *mr_str_new(const char *data, size_t len) {
+    mr_str *s = mr_xmalloc(sizeof *s + len + 1);
+    s->len = len;
+    if (len != 0) memcpy(s->data, data, len);
+    s->data[len] = '\0';
+    return s;
+}
+
 /* Deletes the key if its time has come.  Returns 1 if it was expired. */
 static int expire_if_needed(mr_server *srv, mr_db *db, const char *key, size_t klen) {
     mr_dict_entry *e = mr_dict_find(db->expires, key, klen);

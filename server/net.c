@@ -12,7 +12,7 @@
  * its callbacks and a pipeline's replies go out in one write.
  *
  * The listening sockets (at start and for CONFIG SET port/bind) and the
- * open-file limit are in net_listen.c. */
+ * open-file limit are in net_listen.c, the log in net_log.c. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <arpa/inet.h>
@@ -61,44 +61,6 @@ typedef struct blocking_job {
     void *arg;
     net_server *ns;
 } blocking_job;
-
-/* ---- logging ---- */
-
-void mr_net_log(mr_loglevel min, mr_loglevel level, const char *fmt, ...) {
-    static int tz_ready;
-    if (level < min) return;
-    if (!tz_ready) {
-        tzset();
-        tz_ready = 1;
-    }
-    char msg[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    time_t secs = ts.tv_sec;
-    struct tm tm;
-    localtime_r(&secs, &tm);
-    char date[64];
-    strftime(date, sizeof date, "%d %b %Y %H:%M:%S", &tm);
-    int lv = level < MR_LOG_DEBUG ? 0 : level > MR_LOG_WARNING ? 3 : (int)level;
-    char line[1200];
-    int n = snprintf(line, sizeof line, "%ld:M %s.%03ld %c %s\n", (long)getpid(), date,
-                     (long)(ts.tv_nsec / 1000000), ".-*#"[lv], msg);
-    if (n < 0) return;
-    size_t len = (size_t)n < sizeof line ? (size_t)n : sizeof line - 1;
-    if (len > 0 && line[len - 1] != '\n') line[len - 1] = '\n';
-    /* One write per line, so that lines never interleave. */
-    fwrite(line, 1, len, stderr);
-    fflush(stderr);
-}
-
-mr_loglevel net_loglevel(const net_server *ns) {
-    return ns->srv != NULL ? mr_server_config(ns->srv)->loglevel : ns->cfg->loglevel;
-}
 
 static void set_clock(net_server *ns) {
     struct timespec ts;
@@ -344,7 +306,7 @@ static net_conn *conn_new(net_server *ns) {
     return nc;
 }
 
-void net_on_connection(uv_stream_t *server, int status) {
+static void on_connection(uv_stream_t *server, int status) {
     net_server *ns = server->data;
     if (status < 0) {
         LOG(ns, MR_LOG_WARNING, "Accepting client connection: %s", uv_strerror(status));
@@ -476,6 +438,7 @@ static void close_stray(uv_handle_t *h, void *arg) {
 static net_server *server_new(const mr_config *cfg) {
     net_server *ns = mr_xcalloc(1, sizeof *ns);
     ns->cfg = cfg;
+    ns->on_connection = on_connection;
     int rc = uv_loop_init(&ns->loop);
     if (rc != 0) {
         LOG(ns, MR_LOG_WARNING, "Cannot start the event loop: %s", uv_strerror(rc));

@@ -47,7 +47,7 @@ static int listen_on(net_server *ns, const char *word, int port) {
         /* As Redis: an IPv6 listener does not take IPv4 clients, so that
          * "* ::*" can bind both. */
         rc = uv_tcp_bind(l, ai->ai_addr, ai->ai_family == AF_INET6 ? UV_TCP_IPV6ONLY : 0);
-        if (rc == 0) rc = uv_listen((uv_stream_t *)l, LISTEN_BACKLOG, net_on_connection);
+        if (rc == 0) rc = uv_listen((uv_stream_t *)l, LISTEN_BACKLOG, ns->on_connection);
         if (rc == 0) {
             ns->listeners[ns->nlisteners++] = l;
             break;

@@ -35,15 +35,13 @@ typedef struct net_server {
     net_conn *pending; /* woken by the core, to service after it returns */
     int shutdown_requested;
     int shutting_down;
+    uv_connection_cb on_connection; /* net.c's, for the listeners net_listen.c opens */
     char rbuf[READ_BUF_SIZE];
 } net_server;
 
-/* The log level in force: CONFIG SET's once the core runs. */
+/* net_log.c: the log level in force (CONFIG SET's once the core runs). */
 mr_loglevel net_loglevel(const net_server *ns);
 #define LOG(ns, level, ...) mr_net_log(net_loglevel(ns), (level), __VA_ARGS__)
-
-/* net.c */
-void net_on_connection(uv_stream_t *server, int status);
 
 /* net_listen.c */
 /* Listens on cfg's bind and port at start; -1 (logged) when it cannot. */

@@ -142,18 +142,22 @@ struct mr_conn {
     uint64_t parser_gen; /* srv->parser_gen the parser was set up for */
 };
 
-/* ---- helpers in core.c ---- */
+/* ---- values (db.c), the log (log.c) ---- */
 mr_str *mr_str_new(const char *data, size_t len);
 void mr_log(mr_server *srv, mr_loglevel level, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
+/* ---- a connection's state (conn.c) ---- */
 /* Tells the host the connection has output or must close. */
 void mr_conn_wake(mr_conn *c);
 /* Total subscriptions (channels, patterns and shard channels) of a
  * connection: any of them puts it in the subscribed context. */
 size_t mr_conn_subscriptions(const mr_conn *c);
+/* Closes the connection when its pending output is over its class's
+ * limit (client-output-buffer-limit), or while it never authenticated. */
+void mr_conn_check_output_limits(mr_conn *c);
 /* Closes another connection at once (CLIENT KILL, limits). */
 void mr_conn_kill(mr_conn *c);
 /* Closes the connection once its queued replies are written (QUIT,
@@ -248,6 +252,13 @@ void mr_multi_abort(mr_conn *c, const char *reason);
 /* Ends any transaction and forgets every watched key (DISCARD, RESET,
  * EXEC, closing). */
 void mr_multi_discard(mr_conn *c);
+/* ---- watched keys (watch.c) ---- */
+/* WATCH key in the connection's database (once per key). */
+void mr_watch_key(mr_conn *c, const char *key, size_t klen);
+/* Forgets every key the connection watches. */
+void mr_unwatch_all(mr_conn *c);
+/* A watched key expired since it was watched: EXEC must fail. */
+int mr_watched_key_expired(mr_conn *c);
 /* A key was written: connections WATCHing it will not EXEC. */
 void mr_watch_touch(mr_server *srv, int db, const char *key, size_t klen);
 /* A database is about to be emptied: every watched key in it that

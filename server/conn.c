@@ -1,0 +1,86 @@
+/* server/conn.c - a connection's state as the commands see and change
+ * it: its subscriptions, whether its replies are silenced, whether it
+ * must authenticate, its output limits, and asking the host to write or
+ * close it.  core.c makes, feeds and frees connections. */
+#include <stdio.h>
+
+#include "server.h"
+
+size_t mr_conn_subscriptions(const mr_conn *c) {
+    return (c->channels != NULL ? mr_dict_size(c->channels) : 0) +
+           (c->patterns != NULL ? mr_dict_size(c->patterns) : 0) +
+           (c->shard_channels != NULL ? mr_dict_size(c->shard_channels) : 0);
+}
+
+void mr_conn_kill(mr_conn *c) {
+    c->close = MR_CLOSE_NOW;
+    mr_conn_wake(c);
+}
+
+int mr_conn_silenced(const mr_conn *c) {
+    return (c->reply_off || c->reply_skip) && !c->pushing;
+}
+
+/* Redis closes a client that asked for it (QUIT, a protocol error) when it
+ * has written its replies.  One whose replies are silenced (CLIENT REPLY)
+ * and that has nothing left to write is never scheduled for a write, so
+ * it stays open, reading nothing, until a push gives it something to
+ * write, or it times out: quiet_close. */
+void mr_conn_close_after_reply(mr_conn *c) {
+    if (c->close != MR_KEEP) return;
+    c->close = MR_CLOSE_AFTER_REPLY;
+    if (mr_conn_silenced(c) && c->out.len == 0 && c->inflight == 0) c->quiet_close = 1;
+}
+
+int mr_conn_auth_required(const mr_conn *c) {
+    return c->srv->cfg.requirepass_len != 0 && !c->authenticated;
+}
+
+void mr_server_parser_settings_changed(mr_server *srv) {
+    srv->parser_gen++;
+}
+
+/* Redis closes a client whose pending output passes the hard limit, or
+ * stays over the soft limit for soft_seconds; subscribers have their own
+ * class.  Nobody else waits for a slow client. */
+/* CVE-2025-21605: a client that never authenticated may not pile up
+ * replies it does not read.  Redis allows its 16 KiB reply buffer plus
+ * 1 KiB of reply list. */
+#define UNAUTH_OUTPUT_MAX (16384 + 1024)
+
+void mr_conn_check_output_limits(mr_conn *c) {
+    if (c->close == MR_CLOSE_NOW) return;
+    if (mr_conn_auth_required(c) && !c->ever_authenticated &&
+        c->out.len + c->inflight > UNAUTH_OUTPUT_MAX) {
+        mr_log(c->srv, MR_LOG_WARNING,
+               "Client id=%llu addr=%s closed: unauthenticated client over its output limit",
+               (unsigned long long)c->id, c->addr);
+        mr_conn_kill(c);
+        return;
+    }
+    const mr_output_limit *lim =
+        mr_conn_subscriptions(c) > 0 ? &c->srv->cfg.pubsub_limit : &c->srv->cfg.normal_limit;
+    size_t pending = c->out.len + c->inflight;
+    int over = 0;
+    if (lim->hard > 0 && (long long)pending >= lim->hard) {
+        over = 1;
+    } else if (lim->soft > 0 && (long long)pending >= lim->soft) {
+        if (c->soft_limit_since == 0) c->soft_limit_since = c->srv->now_ms;
+        else if (c->srv->now_ms - c->soft_limit_since >= (int64_t)lim->soft_seconds * 1000) over = 1;
+    } else {
+        c->soft_limit_since = 0;
+    }
+    if (over) {
+        mr_log(c->srv, MR_LOG_WARNING,
+               "Client id=%llu addr=%s scheduled to be closed ASAP for overcoming of output "
+               "buffer limits.",
+               (unsigned long long)c->id, c->addr);
+        mr_conn_kill(c);
+    }
+}
+
+void mr_conn_wake(mr_conn *c) {
+    mr_conn_check_output_limits(c);
+    if (c->srv->host.wake != NULL) c->srv->host.wake(c, c->srv->host.ud);
+}
+
