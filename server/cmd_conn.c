@@ -433,10 +433,6 @@ static int addr_is(const char *addr, const resp_span *a) {
     return strlen(addr) == n && memcmp(addr, a->ptr, n) == 0;
 }
 
-/* CLIENT KILL ip:port (old form: +OK or "No such client") and
- * CLIENT KILL <filter value> ... (new form: the number killed; the caller
- * itself is skipped unless SKIPME no).  Filters: ID, TYPE, ADDR, LADDR,
- * USER, SKIPME.  Killing the caller closes it after the reply. */
 /* Redis frees a killed client at once: its subscriptions and watched keys
  * are gone before the next command runs, though the host closes the
  * socket later. */
@@ -446,79 +442,79 @@ static void kill_now(mr_conn *cl) {
     mr_conn_kill(cl);
 }
 
-void mr_cmd_client_kill(mr_conn *c, size_t argc, const resp_span *argv) {
-    mr_server *srv = c->srv;
-    long long id = 0;
-    int type = TYPE_ANY, skipme = 1;
-    const resp_span *addr = NULL, *laddr = NULL;
-    if (argc == 3) {
-        addr = &argv[2];
-        skipme = 0;
-    } else {
-        for (size_t i = 2; i < argc; i += 2) {
-            int more = i + 1 < argc;
-            if (mr_arg_is(&argv[i], "id") && more) {
-                if (!mr_parse_ll(&argv[i + 1], &id) || id < 1) {
-                    mr_add_error(c, "ERR client-id should be greater than 0");
-                    return;
-                }
-            } else if (mr_arg_is(&argv[i], "type") && more) {
-                type = client_type_by_name(&argv[i + 1]);
-                if (type == -2) {
-                    mr_add_errorf(c, "ERR Unknown client type '%.*s'",
-                                  (int)mr_arg_len(&argv[i + 1]), argv[i + 1].ptr);
-                    return;
-                }
-            } else if (mr_arg_is(&argv[i], "addr") && more) {
-                addr = &argv[i + 1];
-            } else if (mr_arg_is(&argv[i], "laddr") && more) {
-                laddr = &argv[i + 1];
-            } else if (mr_arg_is(&argv[i], "user") && more) {
-                if (!span_equals(&argv[i + 1], "default")) {
-                    mr_add_errorf(c, "ERR No such user '%.*s'", (int)mr_arg_len(&argv[i + 1]),
-                                  argv[i + 1].ptr);
-                    return;
-                }
-            } else if (mr_arg_is(&argv[i], "skipme") && more) {
-                if (mr_arg_is(&argv[i + 1], "yes")) {
-                    skipme = 1;
-                } else if (mr_arg_is(&argv[i + 1], "no")) {
-                    skipme = 0;
-                } else {
-                    mr_add_error(c, MR_ERR_SYNTAX);
-                    return;
-                }
-            } else {
-                mr_add_error(c, MR_ERR_SYNTAX);
-                return;
-            }
-        }
-    }
+/* CLIENT KILL's filters; NULL or 0 where none was given. */
+typedef struct kill_filter {
+    long long id;
+    int type, skipme;
+    const resp_span *addr, *laddr;
+} kill_filter;
 
+/* One "FILTER value" pair; returns 0 after replying the error. */
+static int parse_kill_pair(mr_conn *c, const resp_span *name, const resp_span *v, kill_filter *f) {
+    if (mr_arg_is(name, "id")) {
+        if (mr_parse_ll(v, &f->id) && f->id >= 1) return 1;
+        mr_add_error(c, "ERR client-id should be greater than 0");
+        return 0;
+    }
+    if (mr_arg_is(name, "type")) {
+        f->type = client_type_by_name(v);
+        if (f->type != -2) return 1;
+        mr_add_errorf(c, "ERR Unknown client type '%.*s'", (int)mr_arg_len(v), v->ptr);
+        return 0;
+    }
+    if (mr_arg_is(name, "addr") || mr_arg_is(name, "laddr")) {
+        *(mr_arg_is(name, "addr") ? &f->addr : &f->laddr) = v;
+        return 1;
+    }
+    if (mr_arg_is(name, "user")) {
+        if (span_equals(v, "default")) return 1;
+        mr_add_errorf(c, "ERR No such user '%.*s'", (int)mr_arg_len(v), v->ptr);
+        return 0;
+    }
+    if (mr_arg_is(name, "skipme") && (mr_arg_is(v, "yes") || mr_arg_is(v, "no"))) {
+        f->skipme = mr_arg_is(v, "yes");
+        return 1;
+    }
+    mr_add_error(c, MR_ERR_SYNTAX);
+    return 0;
+}
+
+static int kill_matches(const mr_conn *cl, const kill_filter *f) {
+    if (f->addr != NULL && !addr_is(cl->addr, f->addr)) return 0;
+    if (f->laddr != NULL) {
+        char local[128];
+        local_addr(cl, local, sizeof local);
+        if (!addr_is(local, f->laddr)) return 0;
+    }
+    if (f->type != TYPE_ANY && client_type(cl) != f->type) return 0;
+    return f->id == 0 || (long long)cl->id == f->id;
+}
+
+/* CLIENT KILL ip:port (old form: +OK or "No such client") and
+ * CLIENT KILL <filter value> ... (new form: the number killed; the caller
+ * itself is skipped unless SKIPME no).  Filters: ID, TYPE, ADDR, LADDR,
+ * USER, SKIPME.  Killing the caller closes it after the reply. */
+void mr_cmd_client_kill(mr_conn *c, size_t argc, const resp_span *argv) {
+    kill_filter f = {0, TYPE_ANY, argc != 3, argc == 3 ? &argv[2] : NULL, NULL};
+    for (size_t i = 2; argc != 3 && i < argc; i += 2) {
+        if (i + 1 == argc) {
+            mr_add_error(c, MR_ERR_SYNTAX);
+            return;
+        }
+        if (!parse_kill_pair(c, &argv[i], &argv[i + 1], &f)) return;
+    }
     long long killed = 0;
     int close_self = 0;
-    for (mr_conn *cl = srv->clients, *next; cl != NULL; cl = next) {
+    for (mr_conn *cl = c->srv->clients, *next; cl != NULL; cl = next) {
         next = cl->next;
-        if (is_gone(cl)) continue;
-        if (addr != NULL && !addr_is(cl->addr, addr)) continue;
-        if (laddr != NULL) {
-            char local[128];
-            local_addr(cl, local, sizeof local);
-            if (!addr_is(local, laddr)) continue;
-        }
-        if (type != TYPE_ANY && client_type(cl) != type) continue;
-        if (id != 0 && (long long)cl->id != id) continue;
-        if (cl == c && skipme) continue;
+        if (is_gone(cl) || !kill_matches(cl, &f) || (cl == c && f.skipme)) continue;
         if (cl == c) close_self = 1;
         else kill_now(cl);
         killed++;
     }
-    if (argc == 3) {
-        if (killed == 0) mr_add_error(c, "ERR No such client");
-        else mr_add_ok(c);
-    } else {
-        mr_add_integer(c, killed);
-    }
+    if (argc != 3) mr_add_integer(c, killed);
+    else if (killed == 0) mr_add_error(c, "ERR No such client");
+    else mr_add_ok(c);
     if (close_self) mr_conn_close_after_reply(c);
 }
 

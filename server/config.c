@@ -379,6 +379,20 @@ int mr_config_immutable(const char *name) {
     return id == S_DATABASES || id == S_DAEMONIZE;
 }
 
+/* A yes/no setting this server only has as "no": yes is refused with why. */
+static int accept_no(const char *value, const char *why, char *err, size_t errlen) {
+    int b;
+    if (parse_yesno(value, &b) != 0) {
+        set_err(err, errlen, "%s", E_YESNO);
+        return -1;
+    }
+    if (b) {
+        set_err(err, errlen, "%s", why);
+        return -1;
+    }
+    return 0;
+}
+
 static int set_password(mr_config *c, const char *value, size_t len, char *err, size_t errlen) {
     if (len >= sizeof c->requirepass) {
         set_err(err, errlen, "requirepass too long (at most %zu bytes)", sizeof c->requirepass - 1);
@@ -466,27 +480,13 @@ int mr_config_set(mr_config *c, const char *name, const char *value, char *err, 
     case S_SAVE:
         return check_save(value, err, errlen);
     case S_APPENDONLY:
-        if (parse_yesno(value, &b) != 0) {
-            set_err(err, errlen, "%s", E_YESNO);
-            return -1;
-        }
-        if (b) {
-            set_err(err, errlen, "appendonly yes is not supported: mini-redis-server has no "
-                                 "persistence");
-            return -1;
-        }
-        return 0;
+        return accept_no(value, "appendonly yes is not supported: mini-redis-server has no "
+                                "persistence",
+                         err, errlen);
     case S_DAEMONIZE:
-        if (parse_yesno(value, &b) != 0) {
-            set_err(err, errlen, "%s", E_YESNO);
-            return -1;
-        }
-        if (b) {
-            set_err(err, errlen,
-                    "daemonize yes is not supported: mini-redis-server runs in the foreground");
-            return -1;
-        }
-        return 0;
+        return accept_no(value,
+                         "daemonize yes is not supported: mini-redis-server runs in the foreground",
+                         err, errlen);
     default:
         set_err(err, errlen, "%s", E_DIRECTIVE);
         return -1;
