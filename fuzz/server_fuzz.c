@@ -103,8 +103,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             break;
         default: /* a host closes what the core asked it to close */
             for (int k = 0; k < MAX_CONNS; k++) {
-                if (slots[k].conn != NULL && mr_conn_should_close(slots[k].conn)) {
-                    if (mr_conn_should_close(slots[k].conn) == 1) drain(&slots[k]);
+                mr_close how = slots[k].conn != NULL ? mr_conn_should_close(slots[k].conn) : MR_KEEP;
+                if (how != MR_KEEP) {
+                    if (how == MR_CLOSE_AFTER_REPLY) drain(&slots[k]);
                     mr_conn_destroy(slots[k].conn);
                     slots[k].conn = NULL;
                 }
