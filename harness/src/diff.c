@@ -120,6 +120,8 @@ size_t rh_diff_outcomes(const rh_outcome *a, const rh_outcome *b, const char *na
                 int mine = first != NULL && (size_t)first->conn == c;
                 if (mine != pass) continue;
                 size_t len = mine ? first->sent_mark : a->sentlen[c];
+                /* The mark is b's when a has no reply there: a's bytes end sooner. */
+                if (len > a->sentlen[c]) len = a->sentlen[c];
                 if (len == 0) continue;
                 rh_bufprintf(msg, "      conn %s\n      raw ", a->conn_names[c]);
                 resp_print_quoted(msg, a->sent[c], len);
