@@ -305,6 +305,24 @@ static void with_password(mr_config *cfg) {
     assert_int_equal(mr_config_set(cfg, "requirepass", "secret", NULL, 0), 0);
 }
 
+/* SHUTDOWN SAVE: nothing can be saved, so the server refuses to stop,
+ * with the error Redis gives for a failed save; FORCE stops it anyway.
+ * (Redis itself saves and exits, so no conformance case can pin this.) */
+static void test_shutdown_save_without_persistence(void **state) {
+    (void)state;
+    mr_server *srv = server_with(NULL);
+    mr_conn *c = open_conn(srv, "127.0.0.1:5000", 1);
+    expect_reply(c, "SHUTDOWN SAVE\r\n", "-ERR Errors trying to SHUTDOWN. Check logs.\r\n");
+    assert_int_equal(host_state.shutdowns, 0);
+    assert_int_equal(mr_conn_should_close(c), MR_KEEP);
+    expect_reply(c, "PING\r\n", "+PONG\r\n");
+    mr_conn_feed(c, "SHUTDOWN SAVE FORCE\r\n", 21);
+    assert_int_equal(host_state.shutdowns, 1);
+    assert_int_equal(mr_conn_should_close(c), MR_CLOSE_NOW);
+    mr_conn_destroy(c);
+    mr_server_free(srv);
+}
+
 /* TIME reports the clock the host set, to the microsecond: the core
  * reads no clock of its own. */
 static void test_time_is_the_hosts_clock(void **state) {
@@ -701,6 +719,7 @@ int main(void) {
         cmocka_unit_test(test_unknown_command_text),
         cmocka_unit_test(test_requirepass),
         cmocka_unit_test(test_time_is_the_hosts_clock),
+        cmocka_unit_test(test_shutdown_save_without_persistence),
         cmocka_unit_test(test_maxclients),
         cmocka_unit_test(test_protected_mode),
         cmocka_unit_test(test_slow_subscriber_is_dropped),
