@@ -15,6 +15,7 @@
 #include "record.h"
 #include "report.h"
 #include "runner.h"
+#include "table.h"
 #include "util.h"
 
 static int in_list(const char *list, const char *word) {

@@ -1,5 +1,5 @@
-/* harness/src/report.h - results: console, JSON, JUnit XML, and the
- * compatibility table (Markdown or HTML) merged from JSON result files. */
+/* harness/src/report.h - one run's results: console, JSON, JUnit XML
+ * (table.h merges JSON result files into one table). */
 #ifndef RH_REPORT_H
 #define RH_REPORT_H
 
@@ -20,9 +20,5 @@ typedef struct rh_results {
 void rh_report_console(FILE *f, const rh_results *r, int verbose);
 int rh_report_json(const char *path, const rh_results *r);
 int rh_report_junit(const char *path, const rh_results *r);
-
-/* Reads JSON result files and writes one table: rows are families,
- * columns are servers.  Returns 0, or -1 with a message on stderr. */
-int rh_report_table(FILE *out, int html, char **files, size_t nfiles);
 
 #endif /* RH_REPORT_H */
