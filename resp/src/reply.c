@@ -116,6 +116,25 @@ uint64_t resp_reply_error_offset(const resp_reply_parser *p) {
  * its length, 0 when more bytes are needed, or BAD with *err and *at (an
  * index into s) set. */
 
+/* The CR LF that must start at s[i]; another byte than the CR is `no_cr`.
+ * Returns i + 2, 0 when more bytes are needed, or BAD. */
+static inline size_t line_end(const char *s, size_t n, size_t i, resp_error no_cr,
+                              resp_error *err, size_t *at) {
+    if (i >= n) return 0;
+    if (s[i] != '\r') {
+        *err = no_cr;
+        *at = i;
+        return BAD;
+    }
+    if (i + 1 >= n) return 0;
+    if (s[i + 1] != '\n') {
+        *err = RESP_EBAD_LINE_END;
+        *at = i + 1;
+        return BAD;
+    }
+    return i + 2;
+}
+
 /* The digits after s[first], itself a digit already in *v, while there
  * are any and at most 19 in all (which cannot overflow 64 unsigned bits).
  * Returns the index after them. */
@@ -188,20 +207,8 @@ static inline size_t read_len(const char *s, size_t n, unsigned flags, long long
         *at = 1;
         return BAD;
     }
-    if (i >= n) return 0;
-    if (s[i] != '\r') {
-        *err = RESP_EBAD_LENGTH;
-        *at = i;
-        return BAD;
-    }
-    if (i + 1 >= n) return 0;
-    if (s[i + 1] != '\n') {
-        *err = RESP_EBAD_LINE_END;
-        *at = i + 1;
-        return BAD;
-    }
     *out = v;
-    return i + 2;
+    return line_end(s, n, i, RESP_EBAD_LENGTH, err, at);
 }
 
 /* An integer line: [+-]?("0" | [1-9][0-9]*) within 64 bits; a signed zero
@@ -240,42 +247,21 @@ static inline size_t read_int(const char *s, size_t n, long long *out, resp_erro
         *at = i;
         return BAD;
     }
-    if (i >= n) return 0;
-    if (s[i] != '\r') {
-        *err = RESP_EBAD_INTEGER;
-        *at = i;
-        return BAD;
-    }
-    if (i + 1 >= n) return 0;
-    if (s[i + 1] != '\n') {
-        *err = RESP_EBAD_LINE_END;
-        *at = i + 1;
-        return BAD;
-    }
+    const size_t e = line_end(s, n, i, RESP_EBAD_INTEGER, err, at);
+    if (e == 0 || e == BAD) return e;
     if (!neg) *out = (long long)v;
     else if (v == (unsigned long long)LLONG_MAX + 1) *out = LLONG_MIN;
     else *out = -(long long)v;
-    return i + 2;
+    return e;
 }
 
 /* The `len` payload bytes after a header of `hdr` bytes, then CR LF.
  * Returns the element's length, 0 or BAD (always RESP_EBAD_LINE_END). */
 static inline size_t read_payload(const char *s, size_t n, size_t hdr, long long len,
-                                  size_t *at) {
-    size_t have = n - hdr;
+                                  resp_error *err, size_t *at) {
     /* Compared as unsigned long long: len may not fit a 32-bit size_t. */
-    if ((unsigned long long)have <= (unsigned long long)len) return 0;
-    size_t e = hdr + (size_t)len;
-    if (s[e] != '\r') {
-        *at = e;
-        return BAD;
-    }
-    if (e + 1 >= n) return 0;
-    if (s[e + 1] != '\n') {
-        *at = e + 1;
-        return BAD;
-    }
-    return e + 2;
+    if ((unsigned long long)(n - hdr) <= (unsigned long long)len) return 0;
+    return line_end(s, n, hdr + (size_t)len, RESP_EBAD_LINE_END, err, at);
 }
 
 /* Checks t[0..n) as the beginning of a double.  Returns the index of the
@@ -356,13 +342,39 @@ static inline size_t line_cap(const resp_reply_parser *p) {
     return m > SIZE_MAX - 2 ? SIZE_MAX - 2 : (size_t)m;
 }
 
+/* The first byte of s[from..end) that cannot be in a simple string or
+ * error (an LF), or 0. */
+static inline size_t simple_bad(const char *s, size_t from, size_t end) {
+    const char *lf = end > from ? memchr(s + from, '\n', end - from) : NULL;
+    return lf != NULL ? (size_t)(lf - s) : 0;
+}
+
+/* The same for a big number, [+-]?[0-9]+; `whole`: s[end] is its CR. */
+static size_t bignum_bad(const char *s, size_t from, size_t end, int whole) {
+    for (size_t i = from; i < end; i++) {
+        if ((unsigned)(unsigned char)s[i] - '0' < 10u) continue;
+        if (i == 1 && (s[1] == '-' || s[1] == '+')) continue;
+        return i;
+    }
+    if (whole && (end == 1 || (end == 2 && (s[1] == '-' || s[1] == '+')))) return end;
+    return 0;
+}
+
+/* The same for a double, which is short: its whole text is checked each
+ * time. */
+static size_t double_bad(const char *s, size_t end, int whole) {
+    int complete;
+    size_t bad = 1 + check_double(s + 1, end - 1, &complete);
+    return bad < end || (whole && !complete) ? bad : 0;
+}
+
 /* Finds the CR ending a '+', '-', ',' or '(' line and checks the bytes
  * before it.  Returns the CR's index, 0 when more bytes are needed
  * (p->scan then records how far the line has been checked), or BAD. */
-static size_t read_line(resp_reply_parser *p, const char *s, size_t n, unsigned char t,
+static size_t read_line(resp_reply_parser *p, const char *s, size_t n, resp_type t,
                         resp_error *err, size_t *at) {
     size_t cap = line_cap(p);
-    if (t == ',' && cap > DOUBLE_TEXT_MAX) cap = DOUBLE_TEXT_MAX;
+    if (t == RESP_DOUBLE && cap > DOUBLE_TEXT_MAX) cap = DOUBLE_TEXT_MAX;
     /* The CR may come at index cap + 1 at the latest. */
     size_t stop = n - 1 > cap ? cap + 2 : n;
     size_t from = p->scan;
@@ -370,47 +382,19 @@ static size_t read_line(resp_reply_parser *p, const char *s, size_t n, unsigned 
     const char *cr = from < stop ? memchr(s + from, '\r', stop - from) : NULL;
     size_t end = cr != NULL ? (size_t)(cr - s) : stop;
 
-    switch (t) {
-    case '+':
-    case '-': {
-        const char *lf = end > from ? memchr(s + from, '\n', end - from) : NULL;
-        if (lf != NULL) {
-            *err = RESP_EBAD_STRING;
-            *at = (size_t)(lf - s);
-            return BAD;
-        }
-        break;
+    size_t bad = t == RESP_DOUBLE       ? double_bad(s, end, cr != NULL)
+                 : t == RESP_BIG_NUMBER ? bignum_bad(s, from, end, cr != NULL)
+                                        : simple_bad(s, from, end);
+    if (bad != 0) {
+        *err = t == RESP_DOUBLE       ? RESP_EBAD_DOUBLE
+               : t == RESP_BIG_NUMBER ? RESP_EBAD_BIGNUM
+                                      : RESP_EBAD_STRING;
+        *at = bad;
+        return BAD;
     }
-    case '(': {
-        for (size_t i = from; i < end; i++) {
-            if ((unsigned)(unsigned char)s[i] - '0' < 10u) continue;
-            if (i == 1 && (s[1] == '-' || s[1] == '+')) continue;
-            *err = RESP_EBAD_BIGNUM;
-            *at = i;
-            return BAD;
-        }
-        if (cr != NULL && (end == 1 || (end == 2 && (s[1] == '-' || s[1] == '+')))) {
-            *err = RESP_EBAD_BIGNUM;
-            *at = end;
-            return BAD;
-        }
-        break;
-    }
-    default: { /* ',': short, so the whole text is checked each time */
-        int complete;
-        size_t bad = 1 + check_double(s + 1, end - 1, &complete);
-        if (bad < end || (cr != NULL && !complete)) {
-            *err = RESP_EBAD_DOUBLE;
-            *at = bad;
-            return BAD;
-        }
-        break;
-    }
-    }
-
     if (cr == NULL) {
         if (stop == cap + 2) {
-            *err = t == ',' && cap < line_cap(p) ? RESP_EBAD_DOUBLE : RESP_ELIMIT_SIZE;
+            *err = t == RESP_DOUBLE && cap < line_cap(p) ? RESP_EBAD_DOUBLE : RESP_ELIMIT_SIZE;
             *at = cap + 1;
             return BAD;
         }
@@ -430,14 +414,27 @@ static size_t read_line(resp_reply_parser *p, const char *s, size_t n, unsigned 
 }
 
 /* Type bytes that start a value (an element of an aggregate). */
-static int is_value_type(unsigned char t) {
-    switch (t) {
-    case '+': case '-': case ':': case '$': case '*': case '_': case '#':
-    case ',': case '(': case '!': case '=': case '%': case '~': case '>':
+static inline int is_value_type(unsigned char t) {
+    switch ((resp_type)t) {
+    case RESP_SIMPLE_STRING:
+    case RESP_SIMPLE_ERROR:
+    case RESP_INTEGER:
+    case RESP_BULK_STRING:
+    case RESP_ARRAY:
+    case RESP_NULL:
+    case RESP_BOOLEAN:
+    case RESP_DOUBLE:
+    case RESP_BIG_NUMBER:
+    case RESP_BULK_ERROR:
+    case RESP_VERBATIM_STRING:
+    case RESP_MAP:
+    case RESP_SET:
+    case RESP_PUSH:
         return 1;
-    default:
+    case RESP_ATTRIBUTE: /* describes the value after it */
         return 0;
     }
+    return 0;
 }
 
 /* A value starts at the current level: it counts in the open aggregate
@@ -448,359 +445,364 @@ static inline void note_value(resp_reply_parser *p) {
     p->pending_attribute = 0;
 }
 
-/* Reports an event; on a refusal the callback's code becomes the error
- * and the event's offset the error offset.  The arguments are evaluated
- * only when there is a callback (a double is converted only then). */
-#define EMIT(kind_, type_, depth_, streamed_, null_, ptr_, len_, int_, dbl_, off_) \
-    do {                                                                            \
-        if (cb != NULL) {                                                           \
-            resp_event ev_;                                                         \
-            ev_.kind = (kind_);                                                     \
-            ev_.type = (resp_type)(type_);                                          \
-            ev_.depth = (depth_);                                                   \
-            ev_.streamed = (streamed_);                                             \
-            ev_.null_kind = (null_);                                                \
-            ev_.data.ptr = (ptr_);                                                  \
-            ev_.data.len = (len_);                                                  \
-            ev_.integer = (int_);                                                   \
-            ev_.dbl = (dbl_);                                                       \
-            ev_.offset = (off_);                                                    \
-            resp_error rc_ = cb(ud, &ev_);                                          \
-            if (rc_ != RESP_OK) {                                                   \
-                err = rc_;                                                          \
-                err_off = ev_.offset;                                               \
-                goto refused;                                                       \
-            }                                                                       \
-        }                                                                           \
-    } while (0)
+/* ---- elements ----
+ * One function per kind of element.  Each reads the element at c->s and
+ * returns a step; when it consumed the element, c->used is its length. */
+
+typedef struct cursor {
+    resp_reply_parser *p;
+    resp_event_cb cb;
+    void *ud;
+    const char *s;    /* the element's first byte */
+    size_t n;         /* bytes from s to the end of the buffer */
+    uint64_t off;     /* stream offset of s */
+    size_t used;      /* the element's length */
+    resp_error err;   /* STEP_ERROR: the error and its stream offset */
+    uint64_t err_off;
+} cursor;
+
+typedef enum step {
+    STEP_MORE,  /* the element is not all there yet */
+    STEP_NEXT,  /* consumed; it completes no aggregate */
+    STEP_CLOSE, /* consumed; aggregates it completes are to be closed */
+    STEP_ERROR
+} step;
+
+static step fail(cursor *c, resp_error err, size_t at) {
+    c->err = err;
+    c->err_off = c->off + at;
+    return STEP_ERROR;
+}
+
+/* An event at the current depth and the element's offset; the fields not
+ * given are 0. */
+static inline resp_event event(const cursor *c, resp_event_kind kind, resp_type type,
+                               const char *ptr, size_t len) {
+    resp_event ev = {.kind = kind, .type = type, .depth = c->p->depth, .data = {ptr, len},
+                     .offset = c->off};
+    return ev;
+}
+
+/* Reports an event; a refusal becomes the error, at the event's offset. */
+static inline int emit(cursor *c, const resp_event *ev) {
+    if (c->cb == NULL) return 1;
+    resp_error rc = c->cb(c->ud, ev);
+    if (rc == RESP_OK) return 1;
+    c->err = rc;
+    c->err_off = ev->offset;
+    return 0;
+}
+
+static inline step scalar(cursor *c, resp_type type, const char *ptr, size_t len) {
+    resp_event ev = event(c, RESP_EV_SCALAR, type, ptr, len);
+    return emit(c, &ev) ? STEP_CLOSE : STEP_ERROR;
+}
+
+/* A string value of `len` bytes after a header of `hdr` bytes. */
+static inline step payload_item(cursor *c, resp_type type, size_t hdr, long long len) {
+    resp_error err = RESP_OK;
+    size_t at = 0;
+    size_t used = read_payload(c->s, c->n, hdr, len, &err, &at);
+    if (used == 0) return STEP_MORE;
+    if (used == BAD) return fail(c, err, at);
+    note_value(c->p);
+    c->used = used;
+    return scalar(c, type, c->s + hdr, (size_t)len);
+}
+
+/* '$': a bulk string, its RESP2 null, or the start of a streamed one. */
+static inline step bulk_item(cursor *c) {
+    resp_reply_parser *p = c->p;
+    long long v = 0;
+    resp_error err = RESP_OK;
+    size_t at = 0;
+    size_t h = read_len(c->s, c->n, LEN_NULL | LEN_STREAM, p->opts.max_bulk_len,
+                        RESP_ELIMIT_SIZE, &v, &err, &at);
+    if (h == 0) return STEP_MORE;
+    if (h == BAD) return fail(c, err, at);
+    if (v >= 0) return payload_item(c, RESP_BULK_STRING, h, v);
+    note_value(p);
+    c->used = h;
+    if (v == LEN_IS_NULL) {
+        resp_event ev = event(c, RESP_EV_SCALAR, RESP_NULL, c->s, 0);
+        ev.null_kind = RESP_NULL_BULK;
+        return emit(c, &ev) ? STEP_CLOSE : STEP_ERROR;
+    }
+    resp_event ev = event(c, RESP_EV_BEGIN, RESP_BULK_STRING, c->s, 0);
+    ev.streamed = 1;
+    ev.integer = -1;
+    if (!emit(c, &ev)) return STEP_ERROR;
+    p->in_stream_string = 1;
+    return STEP_NEXT;
+}
+
+/* Inside a streamed string: a ';' chunk, or the ";0" that ends it. */
+static step stream_chunk(cursor *c) {
+    resp_reply_parser *p = c->p;
+    long long v = 0;
+    resp_error err = RESP_OK;
+    size_t at = 0;
+    if (c->s[0] != ';') return fail(c, RESP_EBAD_STREAM, 0);
+    size_t h = read_len(c->s, c->n, 0, p->opts.max_bulk_len, RESP_ELIMIT_SIZE, &v, &err, &at);
+    if (h == 0) return STEP_MORE;
+    if (h == BAD) return fail(c, err, at);
+    if (v == 0) {
+        p->in_stream_string = 0;
+        resp_event ev = event(c, RESP_EV_END, RESP_BULK_STRING, c->s, 0);
+        ev.streamed = 1;
+        ev.offset = c->off + h;
+        c->used = h;
+        return emit(c, &ev) ? STEP_CLOSE : STEP_ERROR;
+    }
+    size_t used = read_payload(c->s, c->n, h, v, &err, &at);
+    if (used == 0) return STEP_MORE;
+    if (used == BAD) return fail(c, err, at);
+    resp_event ev = event(c, RESP_EV_CHUNK, RESP_BULK_STRING, c->s + h, (size_t)v);
+    ev.streamed = 1;
+    c->used = used;
+    return emit(c, &ev) ? STEP_NEXT : STEP_ERROR;
+}
+
+/* '!' and '=': a length and that many bytes.  A verbatim string's come
+ * as "xxx:" (the format) and then the text. */
+static step blob_item(cursor *c, resp_type type) {
+    const char *s = c->s;
+    long long v = 0;
+    resp_error err = RESP_OK;
+    size_t at = 0;
+    size_t h = read_len(s, c->n, 0, c->p->opts.max_bulk_len, RESP_ELIMIT_SIZE, &v, &err, &at);
+    if (h == 0) return STEP_MORE;
+    if (h == BAD) return fail(c, err, at);
+    if (type == RESP_VERBATIM_STRING) {
+        if (v < 4) return fail(c, RESP_EBAD_VERBATIM, 1);
+        if (c->n - h > 3 && s[h + 3] != ':') return fail(c, RESP_EBAD_VERBATIM, h + 3);
+    }
+    return payload_item(c, type, h, v);
+}
+
+/* An aggregate's header opens a frame (or is a RESP2 null array). */
+static inline step aggregate_item(cursor *c, resp_type type) {
+    resp_reply_parser *p = c->p;
+    const int pairs = type == RESP_MAP || type == RESP_ATTRIBUTE;
+    long long v = 0;
+    resp_error err = RESP_OK;
+    size_t at = 0;
+    /* Pairs: 2 * count elements must stay within the limit. */
+    size_t h = read_len(c->s, c->n, type == RESP_ARRAY ? LEN_NULL | LEN_STREAM : LEN_STREAM,
+                        pairs ? p->opts.max_elements / 2 : p->opts.max_elements,
+                        RESP_ELIMIT_COUNT, &v, &err, &at);
+    if (h == 0) return STEP_MORE;
+    if (h == BAD) return fail(c, err, at);
+    c->used = h;
+    if (v == LEN_IS_NULL) {
+        note_value(p);
+        resp_event ev = event(c, RESP_EV_SCALAR, RESP_NULL, c->s, 0);
+        ev.null_kind = RESP_NULL_ARRAY;
+        return emit(c, &ev) ? STEP_CLOSE : STEP_ERROR;
+    }
+    if (p->depth >= p->opts.max_depth) return fail(c, RESP_ELIMIT_DEPTH, 0);
+    const int streamed = v == LEN_IS_STREAM;
+    if (type != RESP_ATTRIBUTE) note_value(p);
+    resp_event ev = event(c, RESP_EV_BEGIN, type, c->s, 0);
+    ev.streamed = streamed;
+    ev.integer = streamed ? -1 : v;
+    if (!emit(c, &ev)) return STEP_ERROR;
+    resp__reply_frame *f = &p->stack[p->depth++];
+    f->type = (unsigned char)type;
+    f->streamed = (unsigned char)streamed;
+    f->is_attribute = type == RESP_ATTRIBUTE;
+    f->remaining = streamed ? -1 : pairs ? 2 * v : v;
+    return STEP_CLOSE; /* an empty aggregate ends at once */
+}
+
+static inline step integer_item(cursor *c) {
+    long long v = 0;
+    resp_error err = RESP_OK;
+    size_t at = 0;
+    size_t used = read_int(c->s, c->n, &v, &err, &at);
+    if (used == 0) return STEP_MORE;
+    if (used == BAD) return fail(c, err, at);
+    note_value(c->p);
+    c->used = used;
+    resp_event ev = event(c, RESP_EV_SCALAR, RESP_INTEGER, c->s + 1, used - 3);
+    ev.integer = v;
+    return emit(c, &ev) ? STEP_CLOSE : STEP_ERROR;
+}
+
+/* A line whose CR is at s[cr]; a double is converted only for a
+ * callback. */
+static inline step line_value(cursor *c, resp_type type, size_t cr) {
+    note_value(c->p);
+    c->used = cr + 2;
+    resp_event ev = event(c, RESP_EV_SCALAR, type, c->s + 1, cr - 1);
+    if (type == RESP_DOUBLE && c->cb != NULL) ev.dbl = to_double(c->s + 1, cr - 1);
+    return emit(c, &ev) ? STEP_CLOSE : STEP_ERROR;
+}
+
+/* '+', '-', ',' and '(' lines. */
+static step line_item(cursor *c, resp_type type) {
+    resp_error err = RESP_OK;
+    size_t at = 0;
+    size_t cr = read_line(c->p, c->s, c->n, type, &err, &at);
+    if (cr == 0) return STEP_MORE;
+    if (cr == BAD) return fail(c, err, at);
+    return line_value(c, type, cr);
+}
+
+/* '+' and '-': short, well-formed lines ("+OK") take a byte loop, which
+ * beats two memchr calls.  Anything else (long, bad, partial) goes
+ * through read_line, which decides the outcome. */
+static inline step simple_item(cursor *c, resp_type type) {
+    const char *s = c->s;
+    const size_t n = c->n;
+    if (c->p->scan == 0 && c->p->opts.max_bulk_len >= FAST_LINE) {
+        size_t lim = n < FAST_LINE ? n : FAST_LINE, i = 1;
+        while (i < lim && s[i] != '\r' && s[i] != '\n') i++;
+        if (i < lim && s[i] == '\r' && i + 1 < n && s[i + 1] == '\n')
+            return line_value(c, type, i);
+    }
+    return line_item(c, type);
+}
+
+static step null_item(cursor *c) {
+    resp_error err = RESP_OK;
+    size_t at = 0;
+    size_t used = line_end(c->s, c->n, 1, RESP_EBAD_NULL, &err, &at);
+    if (used == 0) return STEP_MORE;
+    if (used == BAD) return fail(c, err, at);
+    note_value(c->p);
+    c->used = used;
+    return scalar(c, RESP_NULL, c->s, 0);
+}
+
+static step boolean_item(cursor *c) {
+    const char *s = c->s;
+    resp_error err = RESP_OK;
+    size_t at = 0;
+    if (c->n < 2) return STEP_MORE;
+    if (s[1] != 't' && s[1] != 'f') return fail(c, RESP_EBAD_BOOLEAN, 1);
+    size_t used = line_end(s, c->n, 2, RESP_EBAD_BOOLEAN, &err, &at);
+    if (used == 0) return STEP_MORE;
+    if (used == BAD) return fail(c, err, at);
+    note_value(c->p);
+    c->used = used;
+    resp_event ev = event(c, RESP_EV_SCALAR, RESP_BOOLEAN, s + 1, 1);
+    ev.integer = s[1] == 't';
+    return emit(c, &ev) ? STEP_CLOSE : STEP_ERROR;
+}
+
+/* '.' ends a streamed aggregate.  Checked at the '.', before its line
+ * end: each condition depends only on what came before it. */
+static step stream_end(cursor *c) {
+    resp_reply_parser *p = c->p;
+    const resp__reply_frame *f = p->depth > 0 ? &p->stack[p->depth - 1] : NULL;
+    if (f == NULL || !f->streamed || p->pending_attribute ||
+        ((f->type == RESP_MAP || f->is_attribute) && ((-1 - f->remaining) & 1)))
+        return fail(c, RESP_EBAD_STREAM, 0);
+    resp_error err = RESP_OK;
+    size_t at = 0;
+    size_t used = line_end(c->s, c->n, 1, RESP_EBAD_STREAM, &err, &at);
+    if (used == 0) return STEP_MORE;
+    if (used == BAD) return fail(c, err, at);
+    p->depth--;
+    resp_event ev = event(c, RESP_EV_END, (resp_type)f->type, c->s, 0);
+    ev.streamed = 1;
+    ev.offset = c->off + used;
+    if (!emit(c, &ev)) return STEP_ERROR;
+    c->used = used;
+    if (!f->is_attribute) return STEP_CLOSE;
+    p->pending_attribute = 1; /* not a value: the parent waits for one */
+    return STEP_NEXT;
+}
+
+/* A streamed aggregate has no declared count to check against, so its
+ * limit is enforced as soon as one element too many starts. */
+static inline int over_stream_limit(const resp_reply_parser *p, unsigned char t) {
+    if (p->depth == 0) return 0;
+    const resp__reply_frame *f = &p->stack[p->depth - 1];
+    return f->remaining < 0 && -1 - f->remaining >= p->opts.max_elements && is_value_type(t);
+}
+
+/* The element at c->s, by its type byte. */
+static inline step element(cursor *c) {
+    const unsigned char t = (unsigned char)c->s[0];
+    if (over_stream_limit(c->p, t)) return fail(c, RESP_ELIMIT_COUNT, 0);
+    switch ((resp_type)t) {
+    case RESP_BULK_STRING: return bulk_item(c);
+    case RESP_INTEGER: return integer_item(c);
+    case RESP_SIMPLE_STRING:
+    case RESP_SIMPLE_ERROR: return simple_item(c, (resp_type)t);
+    case RESP_DOUBLE:
+    case RESP_BIG_NUMBER: return line_item(c, (resp_type)t);
+    case RESP_ARRAY:
+    case RESP_MAP:
+    case RESP_SET:
+    case RESP_ATTRIBUTE:
+    case RESP_PUSH: return aggregate_item(c, (resp_type)t);
+    case RESP_BULK_ERROR:
+    case RESP_VERBATIM_STRING: return blob_item(c, (resp_type)t);
+    case RESP_NULL: return null_item(c);
+    case RESP_BOOLEAN: return boolean_item(c);
+    }
+    /* Not a type byte. */
+    if (t == '.') return stream_end(c);
+    return fail(c, t == ';' ? RESP_EBAD_STREAM : RESP_EBAD_TYPE, 0);
+}
+
+/* Closes every counted aggregate whose last element has just ended; `at`
+ * and `off` are where the next element would start.  Returns whether
+ * the top-level reply is complete, or RESP_REPLY_ERROR for a refusal. */
+static inline resp_reply_status close_finished(cursor *c, const char *at, uint64_t off) {
+    resp_reply_parser *p = c->p;
+    while (p->depth > 0) {
+        const resp__reply_frame *f = &p->stack[p->depth - 1];
+        if (f->remaining != 0) return RESP_REPLY_INCOMPLETE;
+        p->depth--;
+        resp_event ev = {.kind = RESP_EV_END, .type = (resp_type)f->type, .depth = p->depth,
+                         .data = {at, 0}, .offset = off};
+        if (!emit(c, &ev)) return RESP_REPLY_ERROR;
+        if (f->is_attribute) {
+            /* Not a value: the parent waits for the one it describes. */
+            p->pending_attribute = 1;
+            return RESP_REPLY_INCOMPLETE;
+        }
+    }
+    return RESP_REPLY_COMPLETE;
+}
 
 resp_reply_status resp_reply_parse(resp_reply_parser *p, const char *buf, size_t len,
                                    size_t *consumed, resp_event_cb cb, void *ud) {
     const uint64_t base = p->stream_offset;
-    size_t pos = 0;  /* start of the element being read */
-    size_t used = 0; /* its length, once known */
-    size_t at = 0;   /* error: index of the bad byte within the element */
-    uint64_t err_off = 0;
-    resp_error err = RESP_OK;
-    long long v = 0;
+    cursor c = {.p = p, .cb = cb, .ud = ud};
+    size_t pos = 0; /* start of the element being read */
+    resp_reply_status status = RESP_REPLY_INCOMPLETE;
 
     *consumed = 0;
     if (p->error != RESP_OK) return RESP_REPLY_ERROR;
     if (buf == NULL && len != 0) {
-        err = RESP_EINVAL;
-        goto fail;
+        c.err = RESP_EINVAL;
+        c.err_off = base;
+        status = RESP_REPLY_ERROR;
     }
-
-    for (;;) {
-        if (pos == len) goto more;
-        const char *s = buf + pos;
-        const size_t n = len - pos;
-        const uint64_t off = base + pos;
-        const unsigned char t = (unsigned char)s[0];
-        const int depth = p->depth;
-        size_t h;
-
-        if (p->in_stream_string) {
-            if (t != ';') {
-                err = RESP_EBAD_STREAM;
-                goto fail;
-            }
-            h = read_len(s, n, 0, p->opts.max_bulk_len, RESP_ELIMIT_SIZE, &v, &err, &at);
-            if (h == 0) goto more;
-            if (h == BAD) goto fail;
-            if (v == 0) {
-                p->in_stream_string = 0;
-                EMIT(RESP_EV_END, RESP_BULK_STRING, depth, 1, RESP_NULL_RESP3, s, 0, 0, 0.0,
-                     off + h);
-                used = h;
-                goto value_done;
-            }
-            used = read_payload(s, n, h, v, &at);
-            if (used == 0) goto more;
-            if (used == BAD) {
-                err = RESP_EBAD_LINE_END;
-                goto fail;
-            }
-            EMIT(RESP_EV_CHUNK, RESP_BULK_STRING, depth, 1, RESP_NULL_RESP3, s + h, (size_t)v,
-                 0, 0.0, off);
-            pos += used;
-            p->scan = 0;
-            continue;
+    while (status == RESP_REPLY_INCOMPLETE && pos < len) {
+        c.s = buf + pos;
+        c.n = len - pos;
+        c.off = base + pos;
+        const step st = p->in_stream_string ? stream_chunk(&c) : element(&c);
+        if (st == STEP_MORE) break;
+        if (st == STEP_ERROR) {
+            status = RESP_REPLY_ERROR;
+            break;
         }
-
-        /* A streamed aggregate has no declared count to check against, so
-         * its limit is enforced as soon as one element too many starts. */
-        if (depth > 0) {
-            const resp__reply_frame *f = &p->stack[depth - 1];
-            if (f->remaining < 0 && -1 - f->remaining >= p->opts.max_elements &&
-                is_value_type(t)) {
-                err = RESP_ELIMIT_COUNT;
-                goto fail;
-            }
-        }
-
-        switch (t) {
-        case '$':
-            h = read_len(s, n, LEN_NULL | LEN_STREAM, p->opts.max_bulk_len, RESP_ELIMIT_SIZE, &v,
-                         &err, &at);
-            if (h == 0) goto more;
-            if (h == BAD) goto fail;
-            if (v >= 0) {
-                used = read_payload(s, n, h, v, &at);
-                if (used == 0) goto more;
-                if (used == BAD) {
-                    err = RESP_EBAD_LINE_END;
-                    goto fail;
-                }
-                note_value(p);
-                EMIT(RESP_EV_SCALAR, RESP_BULK_STRING, depth, 0, RESP_NULL_RESP3, s + h,
-                     (size_t)v, 0, 0.0, off);
-                goto value_done;
-            }
-            note_value(p);
-            if (v == LEN_IS_NULL) {
-                EMIT(RESP_EV_SCALAR, RESP_NULL, depth, 0, RESP_NULL_BULK, s, 0, 0, 0.0, off);
-                used = h;
-                goto value_done;
-            }
-            EMIT(RESP_EV_BEGIN, RESP_BULK_STRING, depth, 1, RESP_NULL_RESP3, s, 0, -1, 0.0, off);
-            p->in_stream_string = 1;
-            pos += h;
-            p->scan = 0;
-            continue;
-
-        case '*':
-            h = read_len(s, n, LEN_NULL | LEN_STREAM, p->opts.max_elements, RESP_ELIMIT_COUNT,
-                         &v, &err, &at);
-            goto aggregate;
-        case '%':
-        case '|':
-            /* Pairs: 2 * count elements must stay within the limit. */
-            h = read_len(s, n, LEN_STREAM, p->opts.max_elements / 2, RESP_ELIMIT_COUNT, &v, &err,
-                         &at);
-            goto aggregate;
-        case '~':
-        case '>':
-            h = read_len(s, n, LEN_STREAM, p->opts.max_elements, RESP_ELIMIT_COUNT, &v, &err,
-                         &at);
-        aggregate:
-            if (h == 0) goto more;
-            if (h == BAD) goto fail;
-            if (v == LEN_IS_NULL) {
-                note_value(p);
-                EMIT(RESP_EV_SCALAR, RESP_NULL, depth, 0, RESP_NULL_ARRAY, s, 0, 0, 0.0, off);
-                used = h;
-                goto value_done;
-            }
-            if (depth >= p->opts.max_depth) {
-                err = RESP_ELIMIT_DEPTH;
-                at = 0;
-                goto fail;
-            }
-            {
-                const int streamed = v == LEN_IS_STREAM;
-                const int attribute = t == '|';
-                if (!attribute) note_value(p);
-                EMIT(RESP_EV_BEGIN, t, depth, streamed, RESP_NULL_RESP3, s, 0, streamed ? -1 : v,
-                     0.0, off);
-                resp__reply_frame *f = &p->stack[depth];
-                f->type = t;
-                f->streamed = (unsigned char)streamed;
-                f->is_attribute = (unsigned char)attribute;
-                f->remaining = streamed ? -1 : (t == '%' || attribute) ? 2 * v : v;
-                p->depth = depth + 1;
-            }
-            pos += h;
-            p->scan = 0;
-            goto cascade; /* an empty aggregate ends at once */
-
-        case ':': {
-            long long iv = 0;
-            used = read_int(s, n, &iv, &err, &at);
-            if (used == 0) goto more;
-            if (used == BAD) goto fail;
-            note_value(p);
-            EMIT(RESP_EV_SCALAR, RESP_INTEGER, depth, 0, RESP_NULL_RESP3, s + 1, used - 3, iv, 0.0,
-                 off);
-            goto value_done;
-        }
-
-        case '+':
-        case '-':
-            /* Fast path for short, well-formed lines ("+OK"): a byte loop
-             * beats two memchr calls.  Anything else (long, bad, partial)
-             * goes through read_line, which decides the outcome. */
-            if (p->scan == 0 && p->opts.max_bulk_len >= FAST_LINE) {
-                size_t lim = n < FAST_LINE ? n : FAST_LINE, i = 1;
-                while (i < lim && s[i] != '\r' && s[i] != '\n') i++;
-                if (i < lim && s[i] == '\r' && i + 1 < n && s[i + 1] == '\n') {
-                    h = i;
-                    goto line_done;
-                }
-            }
-            goto any_line;
-        case ',':
-        case '(':
-        any_line:
-            h = read_line(p, s, n, t, &err, &at);
-            if (h == 0) goto more;
-            if (h == BAD) goto fail;
-        line_done:
-            note_value(p);
-            EMIT(RESP_EV_SCALAR, t, depth, 0, RESP_NULL_RESP3, s + 1, h - 1, 0,
-                 t == ',' ? to_double(s + 1, h - 1) : 0.0, off);
-            used = h + 2;
-            goto value_done;
-
-        case '!':
-        case '=':
-            h = read_len(s, n, 0, p->opts.max_bulk_len, RESP_ELIMIT_SIZE, &v, &err, &at);
-            if (h == 0) goto more;
-            if (h == BAD) goto fail;
-            if (t == '=') {
-                /* "xxx:" comes first: the format, then the text. */
-                if (v < 4) {
-                    err = RESP_EBAD_VERBATIM;
-                    at = 1;
-                    goto fail;
-                }
-                if (n - h > 3 && s[h + 3] != ':') {
-                    err = RESP_EBAD_VERBATIM;
-                    at = h + 3;
-                    goto fail;
-                }
-            }
-            used = read_payload(s, n, h, v, &at);
-            if (used == 0) goto more;
-            if (used == BAD) {
-                err = RESP_EBAD_LINE_END;
-                goto fail;
-            }
-            note_value(p);
-            EMIT(RESP_EV_SCALAR, t, depth, 0, RESP_NULL_RESP3, s + h, (size_t)v, 0, 0.0, off);
-            goto value_done;
-
-        case '_':
-            if (n < 2) goto more;
-            if (s[1] != '\r') {
-                err = RESP_EBAD_NULL;
-                at = 1;
-                goto fail;
-            }
-            if (n < 3) goto more;
-            if (s[2] != '\n') {
-                err = RESP_EBAD_LINE_END;
-                at = 2;
-                goto fail;
-            }
-            note_value(p);
-            EMIT(RESP_EV_SCALAR, RESP_NULL, depth, 0, RESP_NULL_RESP3, s, 0, 0, 0.0, off);
-            used = 3;
-            goto value_done;
-
-        case '#':
-            if (n < 2) goto more;
-            if (s[1] != 't' && s[1] != 'f') {
-                err = RESP_EBAD_BOOLEAN;
-                at = 1;
-                goto fail;
-            }
-            if (n < 3) goto more;
-            if (s[2] != '\r') {
-                err = RESP_EBAD_BOOLEAN;
-                at = 2;
-                goto fail;
-            }
-            if (n < 4) goto more;
-            if (s[3] != '\n') {
-                err = RESP_EBAD_LINE_END;
-                at = 3;
-                goto fail;
-            }
-            note_value(p);
-            EMIT(RESP_EV_SCALAR, RESP_BOOLEAN, depth, 0, RESP_NULL_RESP3, s + 1, 1, s[1] == 't',
-                 0.0, off);
-            used = 4;
-            goto value_done;
-
-        case '.': {
-            resp__reply_frame *f = depth > 0 ? &p->stack[depth - 1] : NULL;
-            /* Checked at the '.', before its line end: each depends only
-             * on what came before it. */
-            if (f == NULL || !f->streamed || p->pending_attribute ||
-                ((f->type == '%' || f->is_attribute) && ((-1 - f->remaining) & 1))) {
-                err = RESP_EBAD_STREAM;
-                goto fail;
-            }
-            if (n < 2) goto more;
-            if (s[1] != '\r') {
-                err = RESP_EBAD_STREAM;
-                at = 1;
-                goto fail;
-            }
-            if (n < 3) goto more;
-            if (s[2] != '\n') {
-                err = RESP_EBAD_LINE_END;
-                at = 2;
-                goto fail;
-            }
-            p->depth = depth - 1;
-            EMIT(RESP_EV_END, f->type, depth - 1, 1, RESP_NULL_RESP3, s, 0, 0, 0.0, off + 3);
-            pos += 3;
-            p->scan = 0;
-            if (f->is_attribute) {
-                p->pending_attribute = 1;
-                continue;
-            }
-            goto cascade;
-        }
-
-        case ';':
-            err = RESP_EBAD_STREAM;
-            goto fail;
-
-        default:
-            err = RESP_EBAD_TYPE;
-            goto fail;
-        }
-
-    value_done:
-        pos += used;
+        pos += c.used;
         p->scan = 0;
-    cascade:
-        /* Close every counted aggregate whose last element just ended. */
-        for (;;) {
-            if (p->depth == 0) goto complete;
-            resp__reply_frame *f = &p->stack[p->depth - 1];
-            if (f->remaining != 0) break;
-            p->depth--;
-            EMIT(RESP_EV_END, f->type, p->depth, 0, RESP_NULL_RESP3, buf + pos, 0, 0, 0.0,
-                 base + pos);
-            if (f->is_attribute) {
-                /* Not a value: the parent waits for the one it describes. */
-                p->pending_attribute = 1;
-                break;
-            }
-        }
+        if (st == STEP_CLOSE) status = close_finished(&c, buf + pos, base + pos);
     }
-
-complete:
     *consumed = pos;
     p->stream_offset = base + pos;
-    p->scan = 0;
-    return RESP_REPLY_COMPLETE;
-
-more:
-    *consumed = pos;
-    p->stream_offset = base + pos;
-    return RESP_REPLY_INCOMPLETE;
-
-fail:
-    err_off = base + pos + at;
-refused:
-    p->error = err;
-    p->error_offset = err_off;
-    p->stream_offset = base + pos;
-    *consumed = pos;
-    return RESP_REPLY_ERROR;
+    if (status == RESP_REPLY_ERROR) {
+        p->error = c.err;
+        p->error_offset = c.err_off;
+    }
+    return status;
 }
