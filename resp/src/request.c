@@ -18,13 +18,30 @@
 
 #include "internal.h"
 
-enum {
+enum state {
     ST_START,      /* between commands */
     ST_INLINE,     /* waiting for an inline line's LF */
     ST_COUNT,      /* waiting for the multibulk count line */
     ST_BULK_LEN,   /* waiting for a "$len" line */
     ST_BULK_DATA   /* waiting for a payload and its two trailing bytes */
 };
+
+/* What a state's step did.  The first three are resp_request_status
+ * values, which the call returns. */
+typedef enum step {
+    STEP_ERROR = RESP_REQ_ERROR,
+    STEP_MORE = RESP_REQ_INCOMPLETE,
+    STEP_COMMAND = RESP_REQ_COMMAND,
+    STEP_NEXT /* the state moved on: go on reading */
+} step;
+
+/* One call's input; the command being read starts at buf + base. */
+typedef struct input {
+    const char *buf;
+    size_t len;
+    size_t base;
+    resp_command *cmd;
+} input;
 
 /* A line whose search met a NUL first can never complete. */
 #define SCAN_BLOCKED ((size_t)-1)
@@ -98,10 +115,11 @@ size_t resp_request_format_error(const resp_request_parser *p, char *out, size_t
     return n < 0 ? 0 : (size_t)n;
 }
 
-static resp_request_status fail(resp_request_parser *p, resp_error err, size_t at) {
+/* `at` is an index into the call's buffer. */
+static step fail(resp_request_parser *p, resp_error err, size_t at) {
     p->error = err;
     p->error_offset = p->stream_offset + at;
-    return RESP_REQ_ERROR;
+    return STEP_ERROR;
 }
 
 static int grow_slots(resp_request_parser *p) {
@@ -159,6 +177,53 @@ static int hex_value(unsigned char c) {
     return -1;
 }
 
+/* What "\c" stands for inside double quotes. */
+static unsigned char unescape(unsigned char c) {
+    switch (c) {
+    case 'n': return '\n';
+    case 'r': return '\r';
+    case 't': return '\t';
+    case 'b': return '\b';
+    case 'a': return '\a';
+    default: return c;
+    }
+}
+
+/* The byte at index n reads as NUL, as at the end of a C string. */
+#define AT(k) ((k) < n ? (unsigned char)line[(k)] : 0u)
+
+/* The quoted part of a token, from its opening quote at line[i]: appends
+ * it unescaped to out[*olen..].  Returns the index after the closing
+ * quote, or 0 when the quotes do not balance. */
+static size_t unquote(const char *line, size_t n, size_t i, char *out, size_t *olen) {
+    const int double_quoted = AT(i) == '"';
+    size_t k = *olen;
+    i++;
+    for (;;) {
+        unsigned char c = AT(i);
+        if (c == 0) return 0; /* line ended inside quotes */
+        if (double_quoted && c == '\\' && AT(i + 1) == 'x' && hex_value(AT(i + 2)) >= 0 &&
+            hex_value(AT(i + 3)) >= 0) {
+            out[k++] = (char)(hex_value(AT(i + 2)) * 16 + hex_value(AT(i + 3)));
+            i += 4;
+        } else if (double_quoted && c == '\\' && AT(i + 1) != 0) {
+            out[k++] = (char)unescape(AT(i + 1));
+            i += 2;
+        } else if (!double_quoted && c == '\\' && AT(i + 1) == '\'') {
+            out[k++] = '\'';
+            i += 2;
+        } else if (c == (double_quoted ? '"' : '\'')) {
+            /* The closing quote must end the token. */
+            if (AT(i + 1) != 0 && !is_blank(AT(i + 1))) return 0;
+            *olen = k;
+            return i + 1;
+        } else {
+            out[k++] = (char)c;
+            i++;
+        }
+    }
+}
+
 /* Splits line[0..n) into arguments with Redis's rules (sdssplitargs).
  * Tokens without quotes are spans into the line; tokens with quotes are
  * unescaped into p->scratch.  Returns RESP_OK, RESP_EUNBALANCED_QUOTES or
@@ -167,8 +232,6 @@ static resp_error split_inline(resp_request_parser *p, const char *line, size_t 
     size_t i = 0;
     size_t scratch_used = 0;
     p->nslots = 0;
-    /* The byte at index n reads as NUL, as at the end of a C string. */
-#define AT(k) ((k) < n ? (unsigned char)line[(k)] : 0u)
     for (;;) {
         while (i < n && is_blank(AT(i))) i++;
         if (i == n) break;
@@ -200,234 +263,179 @@ static resp_error split_inline(resp_request_parser *p, const char *line, size_t 
         char *out = p->scratch + scratch_used;
         size_t olen = i - start;
         memcpy(out, line + start, olen);
-        int double_quoted = AT(i) == '"';
-        i++;
-        for (;;) {
-            unsigned char c = AT(i);
-            if (c == 0) return RESP_EUNBALANCED_QUOTES; /* line ended inside quotes */
-            if (double_quoted && c == '\\' && AT(i + 1) == 'x' && hex_value(AT(i + 2)) >= 0 &&
-                hex_value(AT(i + 3)) >= 0) {
-                out[olen++] = (char)(hex_value(AT(i + 2)) * 16 + hex_value(AT(i + 3)));
-                i += 4;
-            } else if (double_quoted && c == '\\' && AT(i + 1) != 0) {
-                unsigned char e = AT(i + 1);
-                switch (e) {
-                case 'n': e = '\n'; break;
-                case 'r': e = '\r'; break;
-                case 't': e = '\t'; break;
-                case 'b': e = '\b'; break;
-                case 'a': e = '\a'; break;
-                default: break;
-                }
-                out[olen++] = (char)e;
-                i += 2;
-            } else if (!double_quoted && c == '\\' && AT(i + 1) == '\'') {
-                out[olen++] = '\'';
-                i += 2;
-            } else if (c == (double_quoted ? '"' : '\'')) {
-                /* The closing quote must end the token. */
-                if (AT(i + 1) != 0 && !is_blank(AT(i + 1))) return RESP_EUNBALANCED_QUOTES;
-                i++;
-                break;
-            } else {
-                out[olen++] = (char)c;
-                i++;
-            }
-        }
+        i = unquote(line, n, i, out, &olen);
+        if (i == 0) return RESP_EUNBALANCED_QUOTES;
         p->slots[p->nslots].span.ptr = out;
         p->slots[p->nslots].span.len = olen;
         p->nslots++;
         scratch_used += olen;
     }
-#undef AT
     return RESP_OK;
 }
+#undef AT
 
-/* ---- the parser ---- */
+/* ---- the parser: one function per state ---- */
 
-/* The line-limit check shared by the three kinds of header line. */
-static int line_too_big(size_t buffered) {
-    return buffered > RESP_INLINE_MAX;
+/* Finds the end of the header line at the command's byte p->pos: the LF
+ * of an inline line, or a CR and the byte after it (which may be
+ * anything).  Returns STEP_NEXT with *end the terminator's index in the
+ * line, STEP_MORE, or STEP_ERROR: a NUL met in strict mode, or more than
+ * RESP_INLINE_MAX bytes buffered without a line end (`too_big`; strict
+ * mode applies the limit to a whole line too). */
+static step header_line(resp_request_parser *p, const input *in, char term, resp_error too_big,
+                        size_t *end) {
+    const size_t at = in->base + p->pos;
+    const char *line = in->buf + at;
+    const size_t avail = in->len - at;
+    long long e = find_line_end(line, avail, &p->scan, term);
+    if (e >= 0 && term == '\r' && (size_t)e + 1 >= avail) {
+        p->scan = (size_t)e; /* the CR's next byte is due */
+        e = -1;
+    }
+    if (e < 0) {
+        if (p->scan == SCAN_BLOCKED && p->opts.strict) {
+            const char *nul = memchr(line, '\0', avail);
+            return fail(p, RESP_ESTRICT_NUL, at + (size_t)(nul - line));
+        }
+        if (avail > RESP_INLINE_MAX) return fail(p, too_big, at + RESP_INLINE_MAX);
+        return STEP_MORE;
+    }
+    if (p->opts.strict && (size_t)e > RESP_INLINE_MAX)
+        return fail(p, too_big, at + RESP_INLINE_MAX);
+    *end = (size_t)e;
+    return STEP_NEXT;
+}
+
+static step start_command(resp_request_parser *p, const input *in) {
+    if (in->base == in->len) return STEP_MORE;
+    p->pos = 0;
+    p->scan = 0;
+    p->nslots = 0;
+    p->state = in->buf[in->base] == '*' ? ST_COUNT : ST_INLINE;
+    return STEP_NEXT;
+}
+
+static step inline_command(resp_request_parser *p, input *in) {
+    const char *line = in->buf + in->base;
+    size_t n;
+    step st = header_line(p, in, '\n', RESP_EINLINE_TOO_BIG, &n);
+    if (st != STEP_NEXT) return st;
+    const size_t line_len = n + 1;
+    if (n > 0 && line[n - 1] == '\r') n--;
+    resp_error err = split_inline(p, line, n);
+    if (err != RESP_OK) return fail(p, err, in->base);
+    in->base += line_len;
+    p->state = ST_START;
+    if (p->nslots == 0) return STEP_NEXT; /* empty command: no reply */
+    in->cmd->argc = p->nslots;
+    in->cmd->argv = &p->slots[0].span;
+    in->cmd->is_inline = 1;
+    return STEP_COMMAND;
+}
+
+static step count_line(resp_request_parser *p, input *in) {
+    const char *line = in->buf + in->base;
+    size_t cr;
+    step st = header_line(p, in, '\r', RESP_EMBULK_COUNT_TOO_BIG, &cr);
+    if (st != STEP_NEXT) return st;
+    if (p->opts.strict && line[cr + 1] != '\n')
+        return fail(p, RESP_ESTRICT_LINE_END, in->base + cr + 1);
+    long long count;
+    if (!resp__strict_ll(line + 1, cr - 1, &count) || count > INT_MAX)
+        return fail(p, RESP_EMBULK_LEN, in->base);
+    if (p->opts.require_auth && count > RESP_UNAUTH_MBULK_MAX)
+        return fail(p, RESP_EUNAUTH_MBULK_LEN, in->base);
+    p->pos = cr + 2;
+    if (count <= 0) { /* empty command: no reply */
+        in->base += p->pos;
+        p->state = ST_START;
+        return STEP_NEXT;
+    }
+    p->remaining = count;
+    p->scan = 0;
+    p->state = ST_BULK_LEN;
+    return STEP_NEXT;
+}
+
+static step bulk_len_line(resp_request_parser *p, const input *in) {
+    const size_t at = in->base + p->pos;
+    const char *line = in->buf + at;
+    size_t cr;
+    step st = header_line(p, in, '\r', RESP_EBULK_COUNT_TOO_BIG, &cr);
+    if (st != STEP_NEXT) return st;
+    /* Redis checks the '$' only once the whole line is there. */
+    if (line[0] != '$') {
+        p->error_byte = (unsigned char)line[0];
+        return fail(p, RESP_EEXPECTED_DOLLAR, at);
+    }
+    if (p->opts.strict && line[cr + 1] != '\n') return fail(p, RESP_ESTRICT_LINE_END, at + cr + 1);
+    long long blen;
+    if (!resp__strict_ll(line + 1, cr - 1, &blen) || blen < 0 || blen > p->opts.max_bulk_len)
+        return fail(p, RESP_EBULK_LEN, at);
+    if (p->opts.require_auth && blen > RESP_UNAUTH_BULK_MAX)
+        return fail(p, RESP_EUNAUTH_BULK_LEN, at);
+    p->pos += cr + 2;
+    p->bulk_len = blen;
+    p->state = ST_BULK_DATA;
+    return STEP_NEXT;
+}
+
+/* The last argument is in: the offsets become spans into the buffer. */
+static step multibulk_command(resp_request_parser *p, input *in) {
+    const char *c0 = in->buf + in->base;
+    for (size_t i = 0; i < p->nslots; i++) {
+        size_t off = p->slots[i].raw.off, n = p->slots[i].raw.len;
+        p->slots[i].span.ptr = c0 + off;
+        p->slots[i].span.len = n;
+    }
+    in->cmd->argc = p->nslots;
+    in->cmd->argv = &p->slots[0].span;
+    in->cmd->is_inline = 0;
+    in->base += p->pos;
+    p->state = ST_START;
+    return STEP_COMMAND;
+}
+
+static step bulk_data(resp_request_parser *p, input *in) {
+    const char *c0 = in->buf + in->base;
+    const size_t blen = (size_t)p->bulk_len;
+    if (in->len - in->base - p->pos < blen + 2) return STEP_MORE;
+    if (p->opts.strict && (c0[p->pos + blen] != '\r' || c0[p->pos + blen + 1] != '\n'))
+        return fail(p, RESP_ESTRICT_BULK_END, in->base + p->pos + blen);
+    if (!grow_slots(p)) return fail(p, RESP_ENOMEM, in->base + p->pos);
+    p->slots[p->nslots].raw.off = p->pos;
+    p->slots[p->nslots].raw.len = blen;
+    p->nslots++;
+    p->pos += blen + 2;
+    p->bulk_len = -1;
+    p->scan = 0;
+    if (--p->remaining > 0) {
+        p->state = ST_BULK_LEN;
+        return STEP_NEXT;
+    }
+    return multibulk_command(p, in);
+}
+
+static step next_step(resp_request_parser *p, input *in) {
+    switch ((enum state)p->state) {
+    case ST_START: return start_command(p, in);
+    case ST_INLINE: return inline_command(p, in);
+    case ST_COUNT: return count_line(p, in);
+    case ST_BULK_LEN: return bulk_len_line(p, in);
+    case ST_BULK_DATA: return bulk_data(p, in);
+    }
+    return fail(p, RESP_EINVAL, in->base); /* not a state: corrupted */
 }
 
 resp_request_status resp_request_parse(resp_request_parser *p, const char *buf, size_t len,
                                        size_t *consumed, resp_command *cmd) {
-    size_t base = 0; /* start of the current command in buf */
-    resp_request_status status = RESP_REQ_INCOMPLETE;
+    input in = {buf, len, 0, cmd};
+    step st;
     *consumed = 0;
     if (p->error != RESP_OK) return RESP_REQ_ERROR;
-
-    for (;;) {
-        const char *c0 = buf + base;
-        size_t avail = len - base;
-        switch (p->state) {
-        case ST_START:
-            if (avail == 0) goto out;
-            p->pos = 0;
-            p->scan = 0;
-            p->nslots = 0;
-            p->state = c0[0] == '*' ? ST_COUNT : ST_INLINE;
-            continue;
-
-        case ST_INLINE: {
-            long long nl = find_line_end(c0, avail, &p->scan, '\n');
-            if (nl < 0) {
-                if (p->scan == SCAN_BLOCKED && p->opts.strict) {
-                    size_t at = (size_t)((const char *)memchr(c0, '\0', avail) - c0);
-                    status = fail(p, RESP_ESTRICT_NUL, base + at);
-                } else if (line_too_big(avail)) {
-                    status = fail(p, RESP_EINLINE_TOO_BIG, base + RESP_INLINE_MAX);
-                }
-                goto out;
-            }
-            if (p->opts.strict && line_too_big((size_t)nl)) {
-                status = fail(p, RESP_EINLINE_TOO_BIG, base + RESP_INLINE_MAX);
-                goto out;
-            }
-            size_t n = (size_t)nl;
-            size_t line_end = n + 1;
-            if (n > 0 && c0[n - 1] == '\r') n--;
-            resp_error err = split_inline(p, c0, n);
-            if (err != RESP_OK) {
-                status = fail(p, err, base);
-                goto out;
-            }
-            base += line_end;
-            p->state = ST_START;
-            if (p->nslots == 0) continue; /* empty command: no reply */
-            cmd->argc = p->nslots;
-            cmd->argv = &p->slots[0].span;
-            cmd->is_inline = 1;
-            status = RESP_REQ_COMMAND;
-            goto out;
-        }
-
-        case ST_COUNT: {
-            long long cr = find_line_end(c0, avail, &p->scan, '\r');
-            if (cr < 0 || (size_t)cr + 1 >= avail) {
-                if (cr >= 0) p->scan = (size_t)cr; /* the CR's next byte is due */
-                if (p->scan == SCAN_BLOCKED && p->opts.strict) {
-                    size_t at = (size_t)((const char *)memchr(c0, '\0', avail) - c0);
-                    status = fail(p, RESP_ESTRICT_NUL, base + at);
-                } else if (line_too_big(avail)) {
-                    status = fail(p, RESP_EMBULK_COUNT_TOO_BIG, base + RESP_INLINE_MAX);
-                }
-                goto out;
-            }
-            if (p->opts.strict && line_too_big((size_t)cr)) {
-                status = fail(p, RESP_EMBULK_COUNT_TOO_BIG, base + RESP_INLINE_MAX);
-                goto out;
-            }
-            if (p->opts.strict && c0[cr + 1] != '\n') {
-                status = fail(p, RESP_ESTRICT_LINE_END, base + (size_t)cr + 1);
-                goto out;
-            }
-            long long count;
-            if (!resp__strict_ll(c0 + 1, (size_t)cr - 1, &count) || count > INT_MAX) {
-                status = fail(p, RESP_EMBULK_LEN, base);
-                goto out;
-            }
-            if (p->opts.require_auth && count > RESP_UNAUTH_MBULK_MAX) {
-                status = fail(p, RESP_EUNAUTH_MBULK_LEN, base);
-                goto out;
-            }
-            p->pos = (size_t)cr + 2;
-            if (count <= 0) { /* empty command: no reply */
-                base += p->pos;
-                p->state = ST_START;
-                continue;
-            }
-            p->remaining = count;
-            p->scan = 0;
-            p->state = ST_BULK_LEN;
-            continue;
-        }
-
-        case ST_BULK_LEN: {
-            const char *line = c0 + p->pos;
-            size_t line_avail = avail - p->pos;
-            long long cr = find_line_end(line, line_avail, &p->scan, '\r');
-            if (cr < 0 || (size_t)cr + 1 >= line_avail) {
-                if (cr >= 0) p->scan = (size_t)cr;
-                if (p->scan == SCAN_BLOCKED && p->opts.strict) {
-                    size_t at = (size_t)((const char *)memchr(line, '\0', line_avail) - line);
-                    status = fail(p, RESP_ESTRICT_NUL, base + p->pos + at);
-                } else if (line_too_big(line_avail)) {
-                    status = fail(p, RESP_EBULK_COUNT_TOO_BIG, base + p->pos + RESP_INLINE_MAX);
-                }
-                goto out;
-            }
-            if (p->opts.strict && line_too_big((size_t)cr)) {
-                status = fail(p, RESP_EBULK_COUNT_TOO_BIG, base + p->pos + RESP_INLINE_MAX);
-                goto out;
-            }
-            /* Redis checks the '$' only once the whole line is there. */
-            if (line[0] != '$') {
-                p->error_byte = (unsigned char)line[0];
-                status = fail(p, RESP_EEXPECTED_DOLLAR, base + p->pos);
-                goto out;
-            }
-            if (p->opts.strict && line[cr + 1] != '\n') {
-                status = fail(p, RESP_ESTRICT_LINE_END, base + p->pos + (size_t)cr + 1);
-                goto out;
-            }
-            long long blen;
-            if (!resp__strict_ll(line + 1, (size_t)cr - 1, &blen) || blen < 0 ||
-                blen > p->opts.max_bulk_len) {
-                status = fail(p, RESP_EBULK_LEN, base + p->pos);
-                goto out;
-            }
-            if (p->opts.require_auth && blen > RESP_UNAUTH_BULK_MAX) {
-                status = fail(p, RESP_EUNAUTH_BULK_LEN, base + p->pos);
-                goto out;
-            }
-            p->pos += (size_t)cr + 2;
-            p->bulk_len = blen;
-            p->state = ST_BULK_DATA;
-            continue;
-        }
-
-        case ST_BULK_DATA: {
-            size_t blen = (size_t)p->bulk_len;
-            if (avail - p->pos < blen + 2) goto out;
-            if (p->opts.strict && (c0[p->pos + blen] != '\r' || c0[p->pos + blen + 1] != '\n')) {
-                status = fail(p, RESP_ESTRICT_BULK_END, base + p->pos + blen);
-                goto out;
-            }
-            if (!grow_slots(p)) {
-                status = fail(p, RESP_ENOMEM, base + p->pos);
-                goto out;
-            }
-            p->slots[p->nslots].raw.off = p->pos;
-            p->slots[p->nslots].raw.len = blen;
-            p->nslots++;
-            p->pos += blen + 2;
-            p->bulk_len = -1;
-            p->scan = 0;
-            if (--p->remaining > 0) {
-                p->state = ST_BULK_LEN;
-                continue;
-            }
-            for (size_t i = 0; i < p->nslots; i++) {
-                size_t off = p->slots[i].raw.off, n = p->slots[i].raw.len;
-                p->slots[i].span.ptr = c0 + off;
-                p->slots[i].span.len = n;
-            }
-            cmd->argc = p->nslots;
-            cmd->argv = &p->slots[0].span;
-            cmd->is_inline = 0;
-            base += p->pos;
-            p->state = ST_START;
-            status = RESP_REQ_COMMAND;
-            goto out;
-        }
-
-        default:
-            return fail(p, RESP_EINVAL, base);
-        }
-    }
-out:
-    *consumed = base;
-    p->stream_offset += base;
-    return status;
+    do st = next_step(p, &in);
+    while (st == STEP_NEXT);
+    *consumed = in.base;
+    p->stream_offset += in.base;
+    return (resp_request_status)st;
 }

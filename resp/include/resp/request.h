@@ -6,7 +6,8 @@
  *
  * The caller owns the input buffer.  Each call is given the bytes that
  * have not been consumed yet (previously seen bytes first, then any new
- * ones); the parser remembers how far it got, so nothing is rescanned.
+ * ones); the parser remembers how far it got, so the arguments already
+ * read and the part of a line already searched are not read again.
  * Arguments are spans into that buffer (zero copy); only inline arguments
  * written with quotes point into the parser's own scratch space.  The
  * argument array grows as arguments arrive and is reused, so a parser in
