@@ -352,6 +352,18 @@ static int is_block_step(const rh_step *st) {
     return st->kind == RH_STEP_EXPECT || st->kind == RH_STEP_CLOSED;
 }
 
+/* Whether any step checks the server under protocol proto: a reply, a
+ * close, or a silence. */
+static int expects_something(const rh_case *c, int proto) {
+    for (size_t i = 0; i < c->nsteps; i++) {
+        const rh_step *st = &c->steps[i];
+        if (st->kind == RH_STEP_CLOSED || st->kind == RH_STEP_SILENT) return 1;
+        if (st->kind == RH_STEP_EXPECT && (st->protos & (proto == 2 ? RH_PROTO_2 : RH_PROTO_3)))
+            return 1;
+    }
+    return 0;
+}
+
 /* Record: every reply that arrives on the current connection until it
  * goes quiet, as one block at step idx. */
 static void record_block(exec *e, size_t idx) {
@@ -361,7 +373,9 @@ static void record_block(exec *e, size_t idx) {
      * opens the connection; a pending block has opened it already. */
     if (!e->opened[e->cur] && (!is_block_step(&e->c->steps[idx]) || open_conn(e, e->cur) != 0))
         return;
-    if (rh_conn_wait(c, e->t->record_wait_ms) == 0 && !c->eof) return;
+    /* A case with its own timeout (a slow command) waits that long. */
+    long long first = e->c->timeout_ms > 0 ? e->c->timeout_ms : e->t->record_wait_ms;
+    if (rh_conn_wait(c, first) == 0 && !c->eof) return;
     for (;;) {
         if (c->in.len == c->off) {
             if (c->eof) {
@@ -428,6 +442,14 @@ void rh_run_case(const rh_case *c, int proto, const rh_target *t, rh_mode mode, 
     if (skip != NULL) {
         out->status = RH_SKIP;
         resp_buf_append(&out->message, skip, strlen(skip));
+        return;
+    }
+    if (mode != RH_MODE_RECORD && !expects_something(c, proto)) {
+        /* Such a case would pass whatever the server replies. */
+        out->status = RH_FAIL;
+        rh_bufprintf(&out->message, "  the case expects nothing under RESP%d: record its replies "
+                                    "(respect record) or write them",
+                     proto);
         return;
     }
     exec *e = calloc(1, sizeof *e);

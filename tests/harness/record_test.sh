@@ -27,3 +27,12 @@ cp "$work/cases/record/x.case" "$work/first.case"
 cmp -s "$work/first.case" "$work/cases/record/x.case" || { echo "second record changed the file"; exit 1; }
 "$respect" run --server "127.0.0.1:$port" "$work/cases/record/x.case" || exit 1
 echo "record: expected output, idempotent, and the result passes"
+# Before recording, a case of sends only must not pass `respect run`: it
+# would pass whatever the server replied.
+printf 'case sends-only\n  desc: nothing recorded yet\n  > PING\n' >"$work/cases/record/y.case"
+out=$("$respect" run --server "127.0.0.1:$port" "$work/cases/record/y.case" 2>&1)
+if [ $? -ne 1 ] || ! grep -q "expects nothing under RESP2" <<<"$out"; then
+  echo "a case that expects nothing was not refused: $out"
+  exit 1
+fi
+echo "run: a case that expects nothing fails"
