@@ -60,7 +60,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DEFAULT_MAX_BULK (512LL * 1024 * 1024)
 #define DEFAULT_MAX_ELEMENTS 2147483647LL
 #define DEFAULT_MAX_DEPTH 64
 #define DOUBLE_TEXT_MAX 400
@@ -77,7 +76,7 @@
 #define LEN_IS_STREAM (-2LL)
 
 static void set_options(resp_reply_options *o, const resp_reply_options *in) {
-    o->max_bulk_len = DEFAULT_MAX_BULK;
+    o->max_bulk_len = RESP_BULK_MAX_DEFAULT;
     o->max_elements = DEFAULT_MAX_ELEMENTS;
     o->max_depth = DEFAULT_MAX_DEPTH;
     if (in == NULL) return;

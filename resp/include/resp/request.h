@@ -23,13 +23,13 @@
 #include "alloc.h"
 #include "error.h"
 #include "span.h"
+#include "types.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 #define RESP_INLINE_MAX 65536             /* Redis's PROTO_INLINE_MAX_SIZE */
-#define RESP_BULK_MAX_DEFAULT 536870912LL /* proto-max-bulk-len default */
 #define RESP_UNAUTH_MBULK_MAX 10          /* count limit before AUTH */
 #define RESP_UNAUTH_BULK_MAX 16384        /* bulk limit before AUTH */
 

@@ -8,6 +8,10 @@
 extern "C" {
 #endif
 
+/* The longest bulk string either parser accepts by default: Redis's
+ * proto-max-bulk-len, 512 MiB. */
+#define RESP_BULK_MAX_DEFAULT 536870912LL
+
 /* Each type is its wire prefix byte. */
 typedef enum resp_type {
     RESP_SIMPLE_STRING = '+',
