@@ -562,8 +562,9 @@ static step stream_chunk(cursor *c) {
     return emit(c, &ev) ? STEP_NEXT : STEP_ERROR;
 }
 
-/* '!' and '=': a length and that many bytes.  A verbatim string's come
- * as "xxx:" (the format) and then the text. */
+/* '!' and '=': a length and that many bytes.  A verbatim string's bytes
+ * start with a three-byte format and a colon ("txt:", "mkd:"), then the
+ * text. */
 static step blob_item(cursor *c, resp_type type) {
     const char *s = c->s;
     long long v = 0;
