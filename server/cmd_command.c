@@ -222,12 +222,25 @@ static void add_doc_args(mr_conn *c, const mr_doc_arg *args) {
     }
 }
 
+/* COMMAND DOCS history: [version, change] pairs, in a set under RESP3 as
+ * Redis sends it. */
+static void add_doc_history(mr_conn *c, const mr_doc_history *h) {
+    size_t n = 0;
+    while (h[n].version != NULL) n++;
+    mr_add_set(c, n);
+    for (size_t i = 0; i < n; i++) {
+        mr_add_array(c, 2);
+        mr_add_bulk_cstr(c, h[i].version);
+        mr_add_bulk_cstr(c, h[i].change);
+    }
+}
+
 /* One COMMAND DOCS value: summary, since, group, complexity, then
- * arguments and subcommands when there are any. */
+ * history, arguments and subcommands when there are any. */
 static void add_command_docs(mr_conn *c, const mr_command *cmd) {
     size_t nsubs = subcommand_count(cmd);
-    int has_args = cmd->args != NULL;
-    mr_add_map(c, 4 + (size_t)has_args + (nsubs > 0));
+    int has_history = cmd->history != NULL, has_args = cmd->args != NULL;
+    mr_add_map(c, 4 + (size_t)has_history + (size_t)has_args + (nsubs > 0));
     mr_add_bulk_cstr(c, "summary");
     mr_add_bulk_cstr(c, cmd->summary);
     mr_add_bulk_cstr(c, "since");
@@ -236,6 +249,10 @@ static void add_command_docs(mr_conn *c, const mr_command *cmd) {
     mr_add_bulk_cstr(c, cmd->group);
     mr_add_bulk_cstr(c, "complexity");
     mr_add_bulk_cstr(c, cmd->complexity);
+    if (has_history) {
+        mr_add_bulk_cstr(c, "history");
+        add_doc_history(c, cmd->history);
+    }
     if (has_args) {
         mr_add_bulk_cstr(c, "arguments");
         add_doc_args(c, cmd->args);

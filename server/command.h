@@ -43,6 +43,12 @@ typedef struct mr_doc_arg {
     const struct mr_doc_arg *args;
 } mr_doc_arg;
 
+/* One COMMAND DOCS history entry: the version and what it changed. */
+typedef struct mr_doc_history {
+    const char *version; /* NULL ends a list */
+    const char *change;
+} mr_doc_history;
+
 typedef struct mr_command {
     const char *name;  /* lower case, as in error texts; "client|kill" */
     int arity;         /* n = exactly n; -n = at least n (name included) */
@@ -54,6 +60,7 @@ typedef struct mr_command {
     const char *group;
     const char *since;
     const char *complexity;
+    const mr_doc_history *history; /* ended by a NULL version, or NULL: none */
     const mr_doc_arg *args; /* ended by a NULL name, or NULL: none */
     /* COMMAND INFO: space-separated words, as Redis 7.0.15 reports them */
     const char *info_flags;

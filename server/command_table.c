@@ -12,6 +12,7 @@
 #include "commands.h"
 
 #define SPECS(...) ((const mr_key_spec[]){__VA_ARGS__, {NULL, NULL, 0, 0, 0, 0}})
+#define HISTORY(...) ((const mr_doc_history[]){__VA_ARGS__, {NULL, NULL}})
 #define ARGS(...) ((const mr_doc_arg[]){__VA_ARGS__, {.name = NULL}})
 
 static const mr_command client_subcommands[] = {
@@ -66,6 +67,13 @@ static const mr_command client_subcommands[] = {
      .tips = "nondeterministic_output",
      .since = "2.4.0",
      .complexity = "O(N), N = open connections",
+     .history = HISTORY(
+         {"2.8.12", "The `id` field."},
+         {"5.0.0", "The `TYPE` filter."},
+         {"6.0.0", "The `user` field."},
+         {"6.2.0", "The `argv-mem`, `tot-mem`, `laddr` and `redir` fields, and the `ID` filter."},
+         {"7.0.0", "The `resp`, `multi-mem`, `rbs` and `rbp` fields."},
+         {"7.0.3", "The `ssub` field."}),
      .args = ARGS({.name = "normal_master_replica_pubsub",
                    .type = "oneof",
                    .token = "TYPE",
@@ -91,6 +99,12 @@ static const mr_command client_subcommands[] = {
      .tips = "",
      .since = "2.4.0",
      .complexity = "O(N), N = open connections",
+     .history = HISTORY(
+         {"2.8.12", "Filters given as name-value pairs."},
+         {"2.8.12", "The `ID` filter."},
+         {"3.2.0", "`TYPE master`."},
+         {"5.0.0", "`TYPE replica`, with `slave` kept as its old name."},
+         {"6.2.0", "The `LADDR` filter."}),
      .args = ARGS(
          {.name = "filter",
           .type = "oneof",
@@ -160,6 +174,7 @@ static const mr_command config_subcommands[] = {
      .tips = "",
      .since = "2.0.0",
      .complexity = "O(N), N = settings times patterns",
+     .history = HISTORY({"7.0.0", "Takes several patterns."}),
      .args = ARGS({.name = "parameter",
                    .type = "block",
                    .flags = "multiple",
@@ -174,6 +189,7 @@ static const mr_command config_subcommands[] = {
      .tips = "request_policy:all_nodes response_policy:all_succeeded",
      .since = "2.0.0",
      .complexity = "O(N), N = settings given",
+     .history = HISTORY({"7.0.0", "Takes several parameter-value pairs."}),
      .args = ARGS({.name = "parameter_value",
                    .type = "block",
                    .flags = "multiple",
@@ -213,6 +229,7 @@ static const mr_command command_subcommands[] = {
      .tips = "nondeterministic_output_order",
      .since = "2.8.13",
      .complexity = "O(N), N = commands asked for (all when none)",
+     .history = HISTORY({"7.0.0", "Without a name, describes every command."}),
      .args = ARGS({.name = "command-name", .type = "string", .flags = "optional multiple"})},
     {.name = "command|list",
      .arity = -2,
@@ -315,6 +332,7 @@ static const mr_command table[] = {
      .tips = "",
      .since = "1.0.0",
      .complexity = "O(1)",
+     .history = HISTORY({"6.0.0", "Takes a username as well as a password (ACL users)."}),
      .args = ARGS({.name = "username", .type = "string", .since = "6.0.0", .flags = "optional"},
                   {.name = "password", .type = "string"})},
     {.name = "client",
@@ -438,6 +456,7 @@ static const mr_command table[] = {
      .tips = "request_policy:multi_shard response_policy:agg_sum",
      .since = "1.0.0",
      .complexity = "O(N), N = keys given",
+     .history = HISTORY({"3.0.3", "Takes several keys."}),
      .key_specs = SPECS({NULL, "RO", 1, -1, 1, 0}),
      .args = ARGS({.name = "key", .type = "key", .key_spec = 0, .flags = "multiple"})},
     {.name = "expire",
@@ -450,6 +469,7 @@ static const mr_command table[] = {
      .tips = "",
      .since = "1.0.0",
      .complexity = "O(1)",
+     .history = HISTORY({"7.0.0", "The `NX`, `XX`, `GT` and `LT` conditions."}),
      .key_specs = SPECS({NULL, "RW update", 1, 0, 1, 0}),
      .args =
          ARGS({.name = "key", .type = "key", .key_spec = 0}, {.name = "seconds", .type = "integer"},
@@ -471,6 +491,7 @@ static const mr_command table[] = {
      .tips = "",
      .since = "1.2.0",
      .complexity = "O(1)",
+     .history = HISTORY({"7.0.0", "The `NX`, `XX`, `GT` and `LT` conditions."}),
      .key_specs = SPECS({NULL, "RW update", 1, 0, 1, 0}),
      .args = ARGS({.name = "key", .type = "key", .key_spec = 0},
                   {.name = "unix-time-seconds", .type = "unix-time"},
@@ -504,6 +525,7 @@ static const mr_command table[] = {
      .tips = "request_policy:all_shards response_policy:all_succeeded",
      .since = "1.0.0",
      .complexity = "O(N), N = keys in all databases",
+     .history = HISTORY({"4.0.0", "The `ASYNC` mode."}, {"6.2.0", "The `SYNC` mode."}),
      .args =
          ARGS({.name = "async",
                .type = "oneof",
@@ -521,6 +543,7 @@ static const mr_command table[] = {
      .tips = "request_policy:all_shards response_policy:all_succeeded",
      .since = "1.0.0",
      .complexity = "O(N), N = keys in the database",
+     .history = HISTORY({"4.0.0", "The `ASYNC` mode."}, {"6.2.0", "The `SYNC` mode."}),
      .args =
          ARGS({.name = "async",
                .type = "oneof",
@@ -598,6 +621,8 @@ static const mr_command table[] = {
      .tips = "",
      .since = "6.0.0",
      .complexity = "O(1)",
+     .history = HISTORY(
+         {"6.2.0", "The protocol version is optional: without arguments, reports the connection."}),
      .args = ARGS(
          {.name = "arguments",
           .type = "block",
@@ -663,6 +688,7 @@ static const mr_command table[] = {
      .tips = "nondeterministic_output request_policy:all_shards response_policy:special",
      .since = "1.0.0",
      .complexity = "O(1)",
+     .history = HISTORY({"7.0.0", "Takes several sections."}),
      .args = ARGS({.name = "section", .type = "string", .flags = "optional multiple"})},
     {.name = "keys",
      .arity = 2,
@@ -752,6 +778,7 @@ static const mr_command table[] = {
      .tips = "",
      .since = "2.6.0",
      .complexity = "O(1)",
+     .history = HISTORY({"7.0.0", "The `NX`, `XX`, `GT` and `LT` conditions."}),
      .key_specs = SPECS({NULL, "RW update", 1, 0, 1, 0}),
      .args = ARGS({.name = "key", .type = "key", .key_spec = 0},
                   {.name = "milliseconds", .type = "integer"},
@@ -773,6 +800,7 @@ static const mr_command table[] = {
      .tips = "",
      .since = "2.6.0",
      .complexity = "O(1)",
+     .history = HISTORY({"7.0.0", "The `NX`, `XX`, `GT` and `LT` conditions."}),
      .key_specs = SPECS({NULL, "RW update", 1, 0, 1, 0}),
      .args = ARGS({.name = "key", .type = "key", .key_spec = 0},
                   {.name = "unix-time-milliseconds", .type = "unix-time"},
@@ -851,6 +879,7 @@ static const mr_command table[] = {
      .tips = "nondeterministic_output",
      .since = "2.6.0",
      .complexity = "O(1)",
+     .history = HISTORY({"2.8.0", "Replies -2 for a missing key."}),
      .key_specs = SPECS({NULL, "RO access", 1, 0, 1, 0}),
      .args = ARGS({.name = "key", .type = "key", .key_spec = 0})},
     {.name = "publish",
@@ -930,6 +959,7 @@ static const mr_command table[] = {
      .tips = "",
      .since = "1.0.0",
      .complexity = "O(1)",
+     .history = HISTORY({"3.2.0", "Renaming a key to itself is no longer an error."}),
      .key_specs = SPECS({NULL, "RW access delete", 1, 0, 1, 0}, {NULL, "OW insert", 2, 0, 1, 0}),
      .args = ARGS({.name = "key", .type = "key", .key_spec = 0},
                   {.name = "newkey", .type = "key", .key_spec = 1})},
@@ -954,6 +984,7 @@ static const mr_command table[] = {
      .tips = "nondeterministic_output request_policy:special",
      .since = "2.8.0",
      .complexity = "O(1) a call; O(N) for a whole iteration, N = keys",
+     .history = HISTORY({"6.0.0", "The `TYPE` filter."}),
      .args = ARGS({.name = "cursor", .type = "integer"},
                   {.name = "pattern", .type = "pattern", .token = "MATCH", .flags = "optional"},
                   {.name = "count", .type = "integer", .token = "COUNT", .flags = "optional"},
@@ -983,6 +1014,11 @@ static const mr_command table[] = {
      .tips = "",
      .since = "1.0.0",
      .complexity = "O(1)",
+     .history = HISTORY(
+         {"2.6.12", "The `EX`, `PX`, `NX` and `XX` options."},
+         {"6.0.0", "The `KEEPTTL` option."},
+         {"6.2.0", "The `GET`, `EXAT` and `PXAT` options."},
+         {"7.0.0", "`NX` together with `GET`."}),
      .key_specs = SPECS({"RW and ACCESS due to the optional `GET` argument",
                          "RW access update variable_flags", 1, 0, 1, 0}),
      .args = ARGS(
@@ -1060,6 +1096,7 @@ static const mr_command table[] = {
      .tips = "",
      .since = "1.0.0",
      .complexity = "O(1)",
+     .history = HISTORY({"7.0.0", "The `NOW`, `FORCE` and `ABORT` modifiers."}),
      .args = ARGS({.name = "nosave_save",
                    .type = "oneof",
                    .flags = "optional",
@@ -1163,6 +1200,7 @@ static const mr_command table[] = {
      .tips = "nondeterministic_output",
      .since = "1.0.0",
      .complexity = "O(1)",
+     .history = HISTORY({"2.8.0", "Replies -2 for a missing key."}),
      .key_specs = SPECS({NULL, "RO access", 1, 0, 1, 0}),
      .args = ARGS({.name = "key", .type = "key", .key_spec = 0})},
     {.name = "type",
