@@ -129,6 +129,9 @@ static const opt_spec options[] = {
     {"--allow-flush", NULL, CASE_CMDS, OPT_FLAG, FIELD(allow_flush), 0, 0,
      "run the cases that flush the server (never on a\n"
      "shared one)"},
+    {"--fail-fast", NULL, CASE_CMDS, OPT_FLAG, FIELD(fail_fast), 0, 0,
+     "stop at the first failed run (the runs left are\n"
+     "reported as not run)"},
     {"-j", "N", CASE_CMDS, OPT_NUMBER, FIELD(jobs), 1, 256,
      "cases in parallel (default 4; 'serial' cases run\n"
      "alone, at the end)"},

@@ -27,7 +27,7 @@ typedef struct rh_options {
     const char *user, *password;
     const char *json, *junit;
     long long resp, timeout, settle, jobs;
-    int allow_flush, verbose, html;
+    int allow_flush, fail_fast, verbose, html;
     char **paths;
     size_t npaths;
 } rh_options;

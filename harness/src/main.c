@@ -278,10 +278,8 @@ static int run_selected(const rh_options *o, rh_pool *p) {
                       .items = p->out,
                       .count = p->n};
     int rc = p->mode == RH_POOL_RECORD ? write_records(p) : write_reports(o, p, &res);
-    if (p->stopped) {
-        report_stop(p);
-        rc = RH_EXIT_USAGE;
-    }
+    if (p->stopped != RH_STOP_NONE) report_stop(p);
+    if (p->stopped == RH_STOP_SERVER) rc = RH_EXIT_USAGE;
     return rc;
 }
 
@@ -309,6 +307,7 @@ static int cmd_cases(const rh_options *o) {
     if (two) require_answer(&tb);
     p.ta = &ta;
     p.tb = two ? &tb : NULL;
+    p.fail_fast = o->fail_fast;
 
     rh_suite suite = {0};
     load_suite(o, &suite);

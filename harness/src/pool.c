@@ -61,8 +61,21 @@ static void run_job(const rh_pool *p, size_t i) {
     }
 }
 
+/* The first reason to stop wins; no run starts after it. */
+static void stop(state *s, size_t i, rh_pool_stop why, const char *text) {
+    rh_pool *p = s->p;
+    pthread_mutex_lock(&s->lock);
+    if (p->stopped == RH_STOP_NONE) {
+        p->stopped = why;
+        p->stopped_at = i;
+        snprintf(p->why, sizeof p->why, "%s", text);
+    }
+    pthread_mutex_unlock(&s->lock);
+    atomic_store(&s->stop, 1);
+}
+
 /* After run i failed: a server that does not answer PING on a new
- * connection stops the pool. */
+ * connection stops the pool, and so does --fail-fast. */
 static void check_servers(state *s, size_t i) {
     rh_pool *p = s->p;
     const rh_target *t[2] = {p->ta, p->tb};
@@ -70,16 +83,10 @@ static void check_servers(state *s, size_t i) {
     for (int k = 0; k < n; k++) {
         char err[300];
         if (rh_conn_ping(t[k]->host, t[k]->port, t[k]->timeout_ms, err, sizeof err) == 0) continue;
-        pthread_mutex_lock(&s->lock);
-        if (!p->stopped) {
-            p->stopped = 1;
-            p->stopped_at = i;
-            snprintf(p->why, sizeof p->why, "%s", err);
-        }
-        pthread_mutex_unlock(&s->lock);
-        atomic_store(&s->stop, 1);
+        stop(s, i, RH_STOP_SERVER, err);
         return;
     }
+    if (p->fail_fast) stop(s, i, RH_STOP_FAIL_FAST, "--fail-fast: stopped at the first failure");
 }
 
 /* Runs that start while a server is down would only fail too. */
@@ -126,7 +133,7 @@ static void *worker(void *arg) {
 }
 
 static void mark_not_run(rh_pool *p) {
-    if (!p->stopped) return;
+    if (p->stopped == RH_STOP_NONE) return;
     const rh_outcome *at = &p->out[p->stopped_at];
     char text[700];
     snprintf(text, sizeof text, "not run: the run stopped at %s/%s [RESP%d]: %s", at->c->family,
@@ -139,7 +146,7 @@ void rh_pool_run(rh_pool *p, int threads) {
     state s = {.p = p};
     pthread_mutex_init(&s.lock, NULL);
     pthread_cond_init(&s.probed, NULL);
-    p->stopped = 0;
+    p->stopped = RH_STOP_NONE;
     for (size_t i = 0; i < p->n; i++) {
         const rh_job *j = &p->jobs[i];
         set_outcome(&p->out[i], j, j->skip_reason ? RH_SKIP : RH_NOT_RUN, j->skip_reason);

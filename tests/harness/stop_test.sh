@@ -97,7 +97,34 @@ check_hung_before() {
   "$fixture" stop "$dir" >/dev/null
 }
 
+# --fail-fast: the first failed run stops the run; the rest are not run,
+# and the exit status is 1 (a failure, not a usage error).
+check_fail_fast() {
+  local dir=$work/s-fast
+  "$fixture" start mini "$server" "$dir" >/dev/null || { fail "fail-fast: no server"; return; }
+  mkdir -p "$dir/cases/ff"
+  {
+    printf 'case a-fails\n  desc: fails\n  proto: 2\n  > PING\n  < +"NOT PONG"\n\n'
+    for n in 1 2 3 4 5; do
+      printf 'case b-passes-%s\n  desc: passes\n  proto: 2\n  > PING\n  < +"PONG"\n\n' "$n"
+    done
+  } >"$dir/cases/ff/ff.case"
+  "$respect" run --server "@$dir/port" --fail-fast -j 1 --json "$dir/results.json" \
+    "$dir/cases" >"$dir/out" 2>"$dir/err"
+  local rc=$? last not_run
+  last=$(tail -n 1 "$dir/err")
+  not_run=$(grep -c '"status": "not-run"' "$dir/results.json")
+  local want="respect: stopped at ff/a-fails [RESP2]: --fail-fast: stopped at the first failure; 5 runs not run"
+  if [ $rc -eq 1 ] && [ "$last" = "$want" ] && [ "$not_run" -eq 5 ]; then
+    say "ok   --fail-fast: exit 1, $not_run runs not run; $last"
+  else
+    fail "--fail-fast: exit $rc, $not_run not run, last line '$last'"
+  fi
+  "$fixture" stop "$dir" >/dev/null
+}
+
 check_stop STOP
 check_stop KILL
 check_hung_before
+check_fail_fast
 [ $bad -eq 0 ]
