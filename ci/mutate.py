@@ -7,14 +7,19 @@ request parser), is built incrementally in a copy of the tree, and the
 suite's mini-redis-server groups (ctest label `conformance`) run against
 it.  A mutant is killed when the suite fails, survives when it passes,
 timed out when ctest had to stop it, and did-not-compile when the build
-failed.  Mutants listed in ci/mutate-equivalent (reviewed: they change
-nothing observable) leave the score:
+failed.  A mutant the suite misses then meets the server's own tests (the
+`unit` tests outside the harness, and the `server` label), for what a case
+cannot reach (the command line, internals): failing there is "killed by a
+test", counted as killed and shown apart.  Mutants listed in
+ci/mutate-equivalent (reviewed: they change nothing observable) leave the
+score:
     killed / (compiled - equivalent)."""
 import argparse
 import hashlib
 import json
 import os
 import random
+import resource
 import re
 import shutil
 import subprocess
@@ -155,17 +160,44 @@ def build(jobs):
     return r.returncode == 0, r.stdout
 
 
-def run_suite(timeout, jobs):
+# A mutant that allocates without end would take the machine with it:
+# the servers it starts get this much address space.
+MEMORY_CAP = 4 << 30
+
+
+def cap_memory():
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
+
+
+def ctest(args, timeout, jobs, env=None):
     """'killed', 'survived' or 'timeout', and ctest's output."""
-    r = subprocess.run(["ctest", "--test-dir", BUILD, "-L", "^conformance$", "-j", str(jobs),
-                        "--timeout", str(timeout), "--output-on-failure"],
-                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    r = subprocess.run(["ctest", "--test-dir", BUILD, "-j", str(jobs), "--timeout", str(timeout),
+                        "--output-on-failure"] + args,
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                       preexec_fn=cap_memory, env=env)
     if r.returncode == 0:
         return "survived", r.stdout
     # ctest's own timeout means nothing in the harness noticed in time.
     if re.search(r"\*\*\*Timeout", r.stdout):
         return "timeout", r.stdout
     return "killed", r.stdout
+
+
+def run_suite(timeout, jobs):
+    # One failing case decides a mutant: each group stops at its first
+    # failure (harness/ci/run-group passes RESPECT_RUN_ARGS to respect run).
+    env = dict(os.environ, RESPECT_RUN_ARGS="--fail-fast")
+    return ctest(["-L", "^conformance$"], timeout, jobs, env)
+
+
+def run_own_tests(timeout, jobs):
+    """The server's own tests: 'killed-by-test', 'survived' or 'timeout'."""
+    r = subprocess.run(["cmake", "--build", BUILD, "-j", str(jobs)],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if r.returncode != 0:
+        return "did-not-compile", r.stdout
+    status, out = ctest(["-L", "^(unit|server)$", "-E", "^unit\\.harness\\."], timeout, jobs)
+    return ("killed-by-test" if status == "killed" else status), out
 
 
 def run_mutant(m, args):
@@ -179,6 +211,8 @@ def run_mutant(m, args):
         if not ok:
             return "did-not-compile", out[-2000:]
         status, out = run_suite(args.timeout, args.jobs)
+        if status == "survived":
+            status, out = run_own_tests(args.timeout, args.jobs)
         return status, out[-3000:]
     finally:
         open(path, "w").write(original)
@@ -210,29 +244,30 @@ def diff_text(m):
 def report(results, eq):
     per = {}
     for m in results:
-        f = per.setdefault(m["file"], {"killed": 0, "survived": 0, "timeout": 0,
-                                       "did-not-compile": 0, "equivalent": 0})
+        f = per.setdefault(m["file"], {"killed": 0, "killed-by-test": 0, "survived": 0,
+                                       "timeout": 0, "did-not-compile": 0, "equivalent": 0})
         status = "equivalent" if m["status"] == "survived" and m["id"] in eq else m["status"]
         f[status] += 1
-    print("%-26s %7s %8s %7s %10s %9s %6s" % ("file", "killed", "survived", "timeout",
-                                              "equivalent", "no-build", "score"))
-    tot = {"killed": 0, "survived": 0, "timeout": 0, "did-not-compile": 0, "equivalent": 0}
-    for f in sorted(per):
-        c = per[f]
-        for k in tot:
-            tot[k] += c[k]
-        print("%-26s %7d %8d %7d %10d %9d %6s" % (f, c["killed"], c["survived"], c["timeout"],
-                                                  c["equivalent"], c["did-not-compile"],
-                                                  score_text(c)))
-    print("%-26s %7d %8d %7d %10d %9d %6s" % ("all", tot["killed"], tot["survived"],
-                                              tot["timeout"], tot["equivalent"],
-                                              tot["did-not-compile"], score_text(tot)))
+    row = "%-26s %7s %7s %8s %7s %10s %9s %6s"
+    print(row % ("file", "killed", "by-test", "survived", "timeout", "equivalent", "no-build",
+                 "score"))
+    tot = {"killed": 0, "killed-by-test": 0, "survived": 0, "timeout": 0, "did-not-compile": 0,
+           "equivalent": 0}
+    for f in sorted(per) + ["all"]:
+        c = tot if f == "all" else per[f]
+        if f != "all":
+            for k in tot:
+                tot[k] += c[k]
+        print(row % (f, c["killed"], c["killed-by-test"], c["survived"], c["timeout"],
+                     c["equivalent"], c["did-not-compile"], score_text(c)))
     return tot
 
 
 def score_text(c):
-    denom = c["killed"] + c["survived"] + c["timeout"]
-    return "%.0f%%" % (100.0 * c["killed"] / denom) if denom else "-"
+    """killed (by the suite or a test) / (compiled - equivalent)."""
+    killed = c["killed"] + c["killed-by-test"]
+    denom = killed + c["survived"] + c["timeout"]
+    return "%.1f%%" % (100.0 * killed / denom) if denom else "-"
 
 
 def list_survivors(results, eq):
@@ -252,6 +287,9 @@ def main():
                     "resp/src/request.c)")
     ap.add_argument("--timeout", type=int, default=120, help="seconds per conformance group")
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--ids", help="comma-separated mutant ids to run (instead of a sample)")
+    ap.add_argument("--rerun", action="store_true",
+                    help="run the last run's survivors and timeouts again (after new cases)")
     ap.add_argument("--list", action="store_true", help="the survivors of the last run")
     ap.add_argument("--sites", action="store_true", help="count the places that can mutate")
     args = ap.parse_args()
@@ -268,12 +306,26 @@ def main():
     for f in files:
         if not os.path.exists(os.path.join(ROOT, f)):
             sys.exit("ci/mutate: %s: no such file" % f)
+    if args.rerun:
+        if not os.path.exists(RESULTS):
+            sys.exit("ci/mutate: no run yet (%s)" % RESULTS)
+        last = json.load(open(RESULTS))["mutants"]
+        args.ids = ",".join(m["id"] for m in last if m["status"] in ("survived", "timeout"))
+        files = sorted(set(m["file"] for m in last))
     pool, picked = choose(files, args.seed, args.count)
+    if args.ids is not None:
+        want = [i for i in args.ids.split(",") if i]
+        by_id = {m["id"]: m for m in pool}
+        missing = [i for i in want if i not in by_id]
+        if missing:
+            sys.exit("ci/mutate: no such mutant now (its line changed?): " + ", ".join(missing))
+        picked = [by_id[i] for i in want]
     if args.sites:
         print("%d places to mutate in %d files" % (len(pool), len(files)))
         return 0
-    print("ci/mutate: seed %d, %d mutants of %d places in %d files" %
-          (args.seed, len(picked), len(pool), len(files)), flush=True)
+    what = "chosen by id" if args.ids is not None else "seed %d" % args.seed
+    print("ci/mutate: %s, %d mutants of %d places in %d files" %
+          (what, len(picked), len(pool), len(files)), flush=True)
     sync_tree()
     ok, out = build(args.jobs)
     if not ok:
@@ -290,8 +342,8 @@ def main():
         results.append(m)
         print("[%d/%d] %-15s %s:%d %s (%.0f s)" % (n, len(picked), m["status"], m["file"],
                                                   m["line"], m["op"], m["seconds"]), flush=True)
-        json.dump({"seed": args.seed, "files": files, "mutants": results}, open(RESULTS, "w"),
-                  indent=1)
+        json.dump({"seed": None if args.ids is not None else args.seed, "files": files,
+                   "mutants": results}, open(RESULTS, "w"), indent=1)
     build(args.jobs)  # back to the unmutated binaries
     print("\nci/mutate: %d mutants in %.0f s\n" % (len(results), time.time() - start))
     report(results, eq)
