@@ -80,6 +80,19 @@ static size_t info_subcommands(const mr_command *cmd, const mr_command **out) {
     return n;
 }
 
+/* find_keys's spec: a map of three named numbers. */
+static void add_spec_numbers(mr_conn *c, const char *n1, int v1, const char *n2, int v2,
+                             const char *n3, int v3) {
+    mr_add_bulk_cstr(c, "spec");
+    mr_add_map(c, 3);
+    mr_add_bulk_cstr(c, n1);
+    mr_add_integer(c, v1);
+    mr_add_bulk_cstr(c, n2);
+    mr_add_integer(c, v2);
+    mr_add_bulk_cstr(c, n3);
+    mr_add_integer(c, v3);
+}
+
 static void add_key_spec(mr_conn *c, const mr_key_spec *k) {
     mr_add_map(c, k->notes != NULL ? 4 : 3);
     if (k->notes != NULL) {
@@ -99,15 +112,17 @@ static void add_key_spec(mr_conn *c, const mr_key_spec *k) {
     mr_add_bulk_cstr(c, "find_keys");
     mr_add_map(c, 2);
     mr_add_bulk_cstr(c, "type");
-    mr_add_bulk_cstr(c, "range");
-    mr_add_bulk_cstr(c, "spec");
-    mr_add_map(c, 3);
-    mr_add_bulk_cstr(c, "lastkey");
-    mr_add_integer(c, k->lastkey);
-    mr_add_bulk_cstr(c, "keystep");
-    mr_add_integer(c, k->keystep);
-    mr_add_bulk_cstr(c, "limit");
-    mr_add_integer(c, k->limit);
+    switch (k->find) {
+    case MR_FIND_RANGE:
+        mr_add_bulk_cstr(c, "range");
+        add_spec_numbers(c, "lastkey", k->lastkey, "keystep", k->keystep, "limit", k->limit);
+        return;
+    case MR_FIND_KEYNUM:
+        mr_add_bulk_cstr(c, "keynum");
+        add_spec_numbers(c, "keynumidx", k->keynumidx, "firstkey", k->firstkey, "keystep",
+                         k->keystep);
+        return;
+    }
 }
 
 /* One COMMAND INFO entry: name, arity, flags, first key, last key, step,
@@ -240,7 +255,9 @@ static void add_doc_history(mr_conn *c, const mr_doc_history *h) {
 static void add_command_docs(mr_conn *c, const mr_command *cmd) {
     size_t nsubs = subcommand_count(cmd);
     int has_history = cmd->history != NULL, has_args = cmd->args != NULL;
-    mr_add_map(c, 4 + (size_t)has_history + (size_t)has_args + (nsubs > 0));
+    size_t deprecation = (cmd->doc_flags != NULL) + (cmd->deprecated_since != NULL) +
+                         (cmd->replaced_by != NULL);
+    mr_add_map(c, 4 + deprecation + (size_t)has_history + (size_t)has_args + (nsubs > 0));
     mr_add_bulk_cstr(c, "summary");
     mr_add_bulk_cstr(c, cmd->summary);
     mr_add_bulk_cstr(c, "since");
@@ -249,6 +266,18 @@ static void add_command_docs(mr_conn *c, const mr_command *cmd) {
     mr_add_bulk_cstr(c, cmd->group);
     mr_add_bulk_cstr(c, "complexity");
     mr_add_bulk_cstr(c, cmd->complexity);
+    if (cmd->doc_flags != NULL) {
+        mr_add_bulk_cstr(c, "doc_flags");
+        add_word_set(c, cmd->doc_flags, 1);
+    }
+    if (cmd->deprecated_since != NULL) {
+        mr_add_bulk_cstr(c, "deprecated_since");
+        mr_add_bulk_cstr(c, cmd->deprecated_since);
+    }
+    if (cmd->replaced_by != NULL) {
+        mr_add_bulk_cstr(c, "replaced_by");
+        mr_add_bulk_cstr(c, cmd->replaced_by);
+    }
     if (has_history) {
         mr_add_bulk_cstr(c, "history");
         add_doc_history(c, cmd->history);

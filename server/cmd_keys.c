@@ -17,21 +17,22 @@ void mr_cmd_del(mr_conn *c, size_t argc, const resp_span *argv) {
     mr_add_integer(c, n);
 }
 
-/* Redis frees UNLINK's values on another thread; values here are small
- * strings, so a plain delete does the same. */
+/* Redis frees UNLINK's large values on another thread; here every value
+ * is freed at once, as DEL does. */
 void mr_cmd_unlink(mr_conn *c, size_t argc, const resp_span *argv) {
     mr_cmd_del(c, argc, argv);
 }
 
 void mr_cmd_exists(mr_conn *c, size_t argc, const resp_span *argv) {
     long long n = 0;
-    for (size_t i = 1; i < argc; i++) n += mr_db_get(c->srv, c->db, KEY(i)) != NULL;
+    for (size_t i = 1; i < argc; i++) n += mr_db_lookup(c->srv, c->db, KEY(i)) != NULL;
     mr_add_integer(c, n);
 }
 
 void mr_cmd_type(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
-    mr_add_status(c, mr_db_get(c->srv, c->db, KEY(1)) != NULL ? "string" : "none");
+    mr_obj *o = mr_db_lookup(c->srv, c->db, KEY(1));
+    mr_add_status(c, o != NULL ? mr_type_name((mr_type)o->type) : "none");
 }
 
 /* ---- expiry ---- */
@@ -74,7 +75,7 @@ static void expire_generic(mr_conn *c, size_t argc, const resp_span *argv, int s
     if (when > LLONG_MAX - base) goto invalid;
     when += base;
 
-    if (mr_db_get(c->srv, c->db, KEY(1)) == NULL) {
+    if (mr_db_lookup(c->srv, c->db, KEY(1)) == NULL) {
         mr_add_integer(c, 0);
         return;
     }
@@ -117,7 +118,7 @@ enum { TTL_MS = 1, TTL_ABSOLUTE = 2 };
  * TTL_ABSOLUTE) in ms, or in seconds rounded to the nearest, as Redis
  * rounds both. */
 static void ttl_generic(mr_conn *c, const resp_span *argv, int how) {
-    if (mr_db_get(c->srv, c->db, KEY(1)) == NULL) {
+    if (mr_db_lookup(c->srv, c->db, KEY(1)) == NULL) {
         mr_add_integer(c, -2);
         return;
     }
@@ -155,7 +156,7 @@ void mr_cmd_pexpiretime(mr_conn *c, size_t argc, const resp_span *argv) {
 
 void mr_cmd_persist(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
-    if (mr_db_get(c->srv, c->db, KEY(1)) == NULL) {
+    if (mr_db_lookup(c->srv, c->db, KEY(1)) == NULL) {
         mr_add_integer(c, 0);
         return;
     }
@@ -184,17 +185,20 @@ void mr_cmd_keys(mr_conn *c, size_t argc, const resp_span *argv) {
 typedef struct scan_state {
     mr_conn *c;
     const resp_span *match;
-    int type_ok;
+    const resp_span *type; /* SCAN's TYPE filter, NULL for none */
     resp_buf body;
     size_t n;
 } scan_state;
 
 static void scan_one(void *ud, mr_dict_entry *e) {
     scan_state *s = ud;
-    if (!s->type_ok) return;
     if (s->match != NULL && !mr_glob_match(s->match->ptr, s->match->len, e->key, e->klen, 0))
         return;
     if (logically_expired(s->c->srv, s->c->db, e)) return;
+    /* Redis compares the type's name, ignoring case: an unknown name
+     * matches nothing. */
+    if (s->type != NULL && !mr_arg_is(s->type, mr_type_name((mr_type)((mr_obj *)e->v.ptr)->type)))
+        return;
     resp_write_bulk_string(&s->body, e->key, e->klen);
     s->n++;
 }
@@ -221,7 +225,7 @@ void mr_cmd_scan(mr_conn *c, size_t argc, const resp_span *argv) {
         return;
     }
     long long count = 10;
-    scan_state s = {.c = c, .type_ok = 1};
+    scan_state s = {.c = c};
     for (size_t j = 2; j < argc; j += 2) {
         if (j + 1 >= argc) {
             mr_add_error(c, MR_ERR_SYNTAX);
@@ -237,7 +241,7 @@ void mr_cmd_scan(mr_conn *c, size_t argc, const resp_span *argv) {
             s.match = &argv[j + 1];
             if (s.match->len == 1 && s.match->ptr[0] == '*') s.match = NULL;
         } else if (mr_arg_is(&argv[j], "type")) {
-            s.type_ok = mr_arg_is(&argv[j + 1], "string");
+            s.type = &argv[j + 1];
         } else {
             mr_add_error(c, MR_ERR_SYNTAX);
             return;
@@ -275,7 +279,7 @@ void mr_cmd_randomkey(mr_conn *c, size_t argc, const resp_span *argv) {
         }
         char *k = mr_xstrndup(e->key, e->klen);
         size_t klen = e->klen;
-        mr_db_get(srv, c->db, k, klen);
+        mr_db_lookup(srv, c->db, k, klen);
         free(k);
     }
     mr_add_null(c);
@@ -283,8 +287,7 @@ void mr_cmd_randomkey(mr_conn *c, size_t argc, const resp_span *argv) {
 
 static void rename_generic(mr_conn *c, const resp_span *argv, int nx) {
     mr_server *srv = c->srv;
-    mr_str *v = mr_db_get(srv, c->db, KEY(1));
-    if (v == NULL) {
+    if (mr_db_lookup(srv, c->db, KEY(1)) == NULL) {
         mr_add_error(c, MR_ERR_NO_KEY);
         return;
     }
@@ -293,14 +296,13 @@ static void rename_generic(mr_conn *c, const resp_span *argv, int nx) {
         else mr_add_ok(c);
         return;
     }
-    if (nx && mr_db_get(srv, c->db, KEY(2)) != NULL) {
+    if (nx && mr_db_lookup(srv, c->db, KEY(2)) != NULL) {
         mr_add_integer(c, 0);
         return;
     }
     int64_t when = mr_db_get_expire(srv, c->db, KEY(1));
-    mr_str *copy = mr_str_new(v->data, v->len);
-    mr_db_delete(srv, c->db, KEY(1));
-    mr_db_set(srv, c->db, KEY(2), copy, 0);
+    mr_obj *v = mr_db_unlink(srv, c->db, KEY(1));
+    mr_db_set(srv, c->db, KEY(2), v, 0);
     if (when != -1) mr_db_set_expire(srv, c->db, KEY(2), when);
     if (nx) mr_add_integer(c, 1);
     else mr_add_ok(c);

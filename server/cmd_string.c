@@ -11,6 +11,15 @@
 
 #define KEY(i) argv[i].ptr, argv[i].len
 
+/* The string at a key: 1 with *v (NULL when the key is missing), or 0
+ * after replying WRONGTYPE. */
+static int get_string(mr_conn *c, const resp_span *key, mr_str **v) {
+    mr_obj *o;
+    if (!mr_db_lookup_typed(c, key->ptr, key->len, MR_TYPE_STRING, &o)) return 0;
+    *v = (mr_str *)o;
+    return 1;
+}
+
 /* ---- expiry options shared by SET, GETEX, SETEX, PSETEX ---- */
 
 enum {
@@ -94,7 +103,7 @@ static int parse_options(mr_conn *c, size_t argc, const resp_span *argv, size_t 
 static void set_with_expire(mr_conn *c, const resp_span *key, const resp_span *val,
                             int keep_ttl, int64_t when) {
     mr_server *srv = c->srv;
-    mr_db_set(srv, c->db, key->ptr, key->len, mr_str_new(val->ptr, val->len), keep_ttl);
+    mr_db_set(srv, c->db, key->ptr, key->len, &mr_str_new(val->ptr, val->len)->hdr, keep_ttl);
     if (when == 0) return;
     if (when <= srv->now_ms) mr_db_delete(srv, c->db, key->ptr, key->len);
     else mr_db_set_expire(srv, c->db, key->ptr, key->len, when);
@@ -106,9 +115,13 @@ void mr_cmd_set(mr_conn *c, size_t argc, const resp_span *argv) {
     int64_t when = 0;
     if (!parse_options(c, argc, argv, 3, 1, &flags, &ex)) return;
     if (ex != NULL && !expire_ms(c, ex, flags, "set", &when)) return;
-    mr_str *old = mr_db_get(c->srv, c->db, KEY(1));
+    mr_obj *old = mr_db_lookup(c->srv, c->db, KEY(1));
     if (flags & OPT_GET) {
-        if (old != NULL) mr_add_bulk(c, old->data, old->len);
+        if (old != NULL && old->type != MR_TYPE_STRING) {
+            mr_add_error(c, MR_ERR_WRONGTYPE);
+            return;
+        }
+        if (old != NULL) mr_add_bulk(c, ((mr_str *)old)->data, ((mr_str *)old)->len);
         else mr_add_null(c);
     }
     if (((flags & OPT_NX) && old != NULL) || ((flags & OPT_XX) && old == NULL)) {
@@ -121,7 +134,7 @@ void mr_cmd_set(mr_conn *c, size_t argc, const resp_span *argv) {
 
 void mr_cmd_setnx(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
-    if (mr_db_get(c->srv, c->db, KEY(1)) != NULL) {
+    if (mr_db_lookup(c->srv, c->db, KEY(1)) != NULL) {
         mr_add_integer(c, 0);
         return;
     }
@@ -148,7 +161,8 @@ void mr_cmd_psetex(mr_conn *c, size_t argc, const resp_span *argv) {
 
 void mr_cmd_get(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
-    mr_str *v = mr_db_get(c->srv, c->db, KEY(1));
+    mr_str *v;
+    if (!get_string(c, &argv[1], &v)) return;
     if (v == NULL) {
         c->srv->stats.keyspace_misses++;
         mr_add_null(c);
@@ -160,7 +174,8 @@ void mr_cmd_get(mr_conn *c, size_t argc, const resp_span *argv) {
 
 void mr_cmd_getdel(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
-    mr_str *v = mr_db_get(c->srv, c->db, KEY(1));
+    mr_str *v;
+    if (!get_string(c, &argv[1], &v)) return;
     if (v == NULL) {
         mr_add_null(c);
         return;
@@ -174,7 +189,8 @@ void mr_cmd_getex(mr_conn *c, size_t argc, const resp_span *argv) {
     const resp_span *ex;
     int64_t when = 0;
     if (!parse_options(c, argc, argv, 2, 0, &flags, &ex)) return;
-    mr_str *v = mr_db_get(c->srv, c->db, KEY(1));
+    mr_str *v;
+    if (!get_string(c, &argv[1], &v)) return;
     if (v == NULL) {
         /* Redis reads the time only once it has found the key. */
         mr_add_null(c);
@@ -193,7 +209,7 @@ void mr_cmd_getex(mr_conn *c, size_t argc, const resp_span *argv) {
 void mr_cmd_mget(mr_conn *c, size_t argc, const resp_span *argv) {
     mr_add_array(c, argc - 1);
     for (size_t i = 1; i < argc; i++) {
-        mr_str *v = mr_db_get(c->srv, c->db, KEY(i));
+        mr_str *v = mr_db_get_string(c->srv, c->db, KEY(i));
         if (v != NULL) mr_add_bulk(c, v->data, v->len);
         else mr_add_null(c);
     }
@@ -214,7 +230,7 @@ void mr_cmd_mset(mr_conn *c, size_t argc, const resp_span *argv) {
 void mr_cmd_msetnx(mr_conn *c, size_t argc, const resp_span *argv) {
     if (!mset_arity_ok(c, argc, "msetnx")) return;
     for (size_t i = 1; i < argc; i += 2) {
-        if (mr_db_get(c->srv, c->db, KEY(i)) != NULL) {
+        if (mr_db_lookup(c->srv, c->db, KEY(i)) != NULL) {
             mr_add_integer(c, 0);
             return;
         }
@@ -226,7 +242,8 @@ void mr_cmd_msetnx(mr_conn *c, size_t argc, const resp_span *argv) {
 /* ---- counters ---- */
 
 static void incr_by(mr_conn *c, const resp_span *key, long long by) {
-    mr_str *v = mr_db_get(c->srv, c->db, key->ptr, key->len);
+    mr_str *v;
+    if (!get_string(c, key, &v)) return;
     long long cur = 0;
     if (v != NULL) {
         resp_span s = {v->data, v->len};
@@ -239,7 +256,7 @@ static void incr_by(mr_conn *c, const resp_span *key, long long by) {
     cur += by;
     char buf[32];
     int n = snprintf(buf, sizeof buf, "%lld", cur);
-    mr_db_set(c->srv, c->db, key->ptr, key->len, mr_str_new(buf, (size_t)n), 1);
+    mr_db_set(c->srv, c->db, key->ptr, key->len, &mr_str_new(buf, (size_t)n)->hdr, 1);
     mr_add_integer(c, cur);
 }
 
@@ -294,7 +311,8 @@ static int parse_long_double(const char *s, size_t len, long double *out) {
 void mr_cmd_incrbyfloat(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     long double incr, cur = 0;
-    mr_str *v = mr_db_get(c->srv, c->db, KEY(1));
+    mr_str *v;
+    if (!get_string(c, &argv[1], &v)) return;
     if (v != NULL && !parse_long_double(v->data, v->len, &cur)) {
         mr_add_error(c, MR_ERR_NOT_FLOAT);
         return;
@@ -323,7 +341,7 @@ void mr_cmd_incrbyfloat(mr_conn *c, size_t argc, const resp_span *argv) {
         buf[0] = '0';
         n = 1;
     }
-    mr_db_set(c->srv, c->db, KEY(1), mr_str_new(buf, (size_t)n), 1);
+    mr_db_set(c->srv, c->db, KEY(1), &mr_str_new(buf, (size_t)n)->hdr, 1);
     mr_add_bulk(c, buf, (size_t)n);
 }
 
@@ -340,21 +358,21 @@ static int length_ok(mr_conn *c, long long size, long long append) {
 
 void mr_cmd_append(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
-    mr_str *v = mr_db_get(c->srv, c->db, KEY(1));
+    mr_str *v;
+    if (!get_string(c, &argv[1], &v)) return;
     size_t old = v != NULL ? v->len : 0;
     if (!length_ok(c, (long long)old, (long long)argv[2].len)) return;
-    mr_str *n = mr_xmalloc(sizeof *n + old + argv[2].len + 1);
-    n->len = old + argv[2].len;
+    mr_str *n = mr_str_alloc(old + argv[2].len);
     if (old != 0) memcpy(n->data, v->data, old);
     memcpy(n->data + old, argv[2].ptr, argv[2].len);
-    n->data[n->len] = '\0';
-    mr_db_set(c->srv, c->db, KEY(1), n, 1);
+    mr_db_set(c->srv, c->db, KEY(1), &n->hdr, 1);
     mr_add_integer(c, (long long)n->len);
 }
 
 void mr_cmd_strlen(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
-    mr_str *v = mr_db_get(c->srv, c->db, KEY(1));
+    mr_str *v;
+    if (!get_string(c, &argv[1], &v)) return;
     mr_add_integer(c, v != NULL ? (long long)v->len : 0);
 }
 
@@ -362,7 +380,8 @@ void mr_cmd_getrange(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     long long start, end;
     if (!mr_arg_ll(c, &argv[2], &start) || !mr_arg_ll(c, &argv[3], &end)) return;
-    mr_str *v = mr_db_get(c->srv, c->db, KEY(1));
+    mr_str *v;
+    if (!get_string(c, &argv[1], &v)) return;
     long long len = v != NULL ? (long long)v->len : 0;
     if (v == NULL || (start < 0 && end < 0 && start > end)) {
         mr_add_bulk(c, "", 0);
@@ -388,7 +407,8 @@ void mr_cmd_setrange(mr_conn *c, size_t argc, const resp_span *argv) {
         mr_add_error(c, "ERR offset is out of range");
         return;
     }
-    mr_str *v = mr_db_get(c->srv, c->db, KEY(1));
+    mr_str *v;
+    if (!get_string(c, &argv[1], &v)) return;
     size_t old = v != NULL ? v->len : 0;
     if (argv[3].len == 0) {
         mr_add_integer(c, (long long)old);
@@ -397,11 +417,10 @@ void mr_cmd_setrange(mr_conn *c, size_t argc, const resp_span *argv) {
     if (!length_ok(c, offset, (long long)argv[3].len)) return;
     size_t need = (size_t)offset + argv[3].len;
     size_t len = need > old ? need : old;
-    mr_str *n = mr_xmalloc(sizeof *n + len + 1);
-    n->len = len;
-    memset(n->data, 0, len + 1);
+    mr_str *n = mr_str_alloc(len);
+    memset(n->data, 0, len);
     if (old != 0) memcpy(n->data, v->data, old);
     memcpy(n->data + offset, argv[3].ptr, argv[3].len);
-    mr_db_set(c->srv, c->db, KEY(1), n, 1);
+    mr_db_set(c->srv, c->db, KEY(1), &n->hdr, 1);
     mr_add_integer(c, (long long)len);
 }

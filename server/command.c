@@ -1,5 +1,6 @@
 /* server/command.c - finding commands in the table, and what COMMAND INFO
  * derives from a descriptor. */
+#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
@@ -12,11 +13,29 @@ static int name_is(const char *name, const char *s, size_t len) {
     return mr_cstr_len(s, len) == n && strncasecmp(name, s, n) == 0;
 }
 
+/* name against a table name (lower case): <0, 0 or >0 as strcmp, with
+ * the name's letters folded to lower case and its end at a NUL. */
+static int compare_name(const char *name, size_t len, const char *tname) {
+    len = mr_cstr_len(name, len);
+    for (size_t i = 0;; i++) {
+        int a = i < len ? tolower((unsigned char)name[i]) : 0;
+        int b = (unsigned char)tname[i];
+        if (a != b || a == 0) return a - b;
+    }
+}
+
+/* The table is in name order (command_table.c): a binary search. */
 const mr_command *mr_command_lookup(const char *name, size_t len) {
     size_t count;
     const mr_command *table = mr_command_table(&count);
-    for (size_t i = 0; i < count; i++)
-        if (name_is(table[i].name, name, len)) return &table[i];
+    size_t lo = 0, hi = count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int cmp = compare_name(name, len, table[mid].name);
+        if (cmp == 0) return &table[mid];
+        if (cmp < 0) hi = mid;
+        else lo = mid + 1;
+    }
     return NULL;
 }
 
@@ -35,10 +54,11 @@ int mr_command_listed(const mr_command *cmd) {
 /* As Redis 7.0 fills the legacy range from the key specs: the first key
  * is the smallest index; the last is the furthest one a spec reaches, or
  * a spec's negative lastkey (counted from the end); the step is the
- * first spec's. */
+ * first spec's.  Specs with a key count (LMPOP) are left out. */
 void mr_command_key_range(const mr_command *cmd, int *first, int *last, int *step) {
     *first = *last = *step = 0;
     for (const mr_key_spec *k = cmd->key_specs; k != NULL && k->flags != NULL; k++) {
+        if (k->find != MR_FIND_RANGE) continue;
         if (*first == 0 || k->index < *first) *first = k->index;
         int reach = k->lastkey < 0 ? k->lastkey : k->index + k->lastkey;
         if (*last >= 0 && (reach < 0 || reach > *last)) *last = reach;

@@ -22,13 +22,21 @@ typedef enum mr_command_flag {
     MR_CMD_EXEC_ABORT = 1 << 5   /* refused, it aborts the transaction (EXEC) */
 } mr_command_flag;
 
-/* A key spec as COMMAND INFO shows it: begin_search by index, find_keys
- * by range (the only kinds these commands use). */
+/* How a key spec finds its keys once it has found where they begin. */
+typedef enum mr_find_keys {
+    MR_FIND_RANGE, /* lastkey, keystep, limit */
+    MR_FIND_KEYNUM /* keynumidx, firstkey, keystep: a count argument says how many */
+} mr_find_keys;
+
+/* A key spec as COMMAND INFO shows it: begin_search by index (the only
+ * kind these commands use), find_keys by range or by a key count. */
 typedef struct mr_key_spec {
     const char *notes; /* NULL when Redis gives none */
     const char *flags; /* space-separated; NULL ends a list */
     int index;
     int lastkey, keystep, limit;
+    mr_find_keys find;
+    int keynumidx, firstkey;
 } mr_key_spec;
 
 /* One argument in COMMAND DOCS; flags space-separated. */
@@ -60,6 +68,9 @@ typedef struct mr_command {
     const char *group;
     const char *since;
     const char *complexity;
+    const char *doc_flags;        /* "deprecated", or NULL */
+    const char *deprecated_since; /* NULL unless deprecated */
+    const char *replaced_by;      /* what to use instead, or NULL */
     const mr_doc_history *history; /* ended by a NULL version, or NULL: none */
     const mr_doc_arg *args; /* ended by a NULL name, or NULL: none */
     /* COMMAND INFO: space-separated words, as Redis 7.0.15 reports them */

@@ -27,6 +27,25 @@ void mr_cmd_strlen(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_getrange(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_setrange(mr_conn *c, size_t argc, const resp_span *argv);
 
+/* cmd_list.c */
+void mr_cmd_lpush(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_rpush(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_lpushx(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_rpushx(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_lpop(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_rpop(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_lmpop(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_lmove(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_rpoplpush(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_llen(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_lindex(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_lrange(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_lpos(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_lset(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_linsert(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_lrem(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_ltrim(mr_conn *c, size_t argc, const resp_span *argv);
+
 /* cmd_keys.c */
 void mr_cmd_del(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_unlink(mr_conn *c, size_t argc, const resp_span *argv);

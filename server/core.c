@@ -22,7 +22,7 @@ mr_server *mr_server_create(const mr_config *cfg, const mr_host *host) {
     if (srv->cfg.databases < 1) srv->cfg.databases = 1;
     srv->dbs = mr_xmalloc((size_t)srv->cfg.databases * sizeof *srv->dbs);
     for (int i = 0; i < srv->cfg.databases; i++) {
-        srv->dbs[i].keys = mr_dict_create(free);
+        srv->dbs[i].keys = mr_dict_create(mr_obj_free);
         srv->dbs[i].expires = mr_dict_create(NULL);
         srv->dbs[i].watched = mr_dict_create(mr_watchers_free);
     }

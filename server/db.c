@@ -6,14 +6,6 @@
 
 #include "server.h"
 
-mr_str *mr_str_new(const char *data, size_t len) {
-    mr_str *s = mr_xmalloc(sizeof *s + len + 1);
-    s->len = len;
-    if (len != 0) memcpy(s->data, data, len);
-    s->data[len] = '\0';
-    return s;
-}
-
 /* Deletes the key if its time has come.  Returns 1 if it was expired. */
 static int expire_if_needed(mr_server *srv, mr_db *db, const char *key, size_t klen) {
     mr_dict_entry *e = mr_dict_find(db->expires, key, klen);
@@ -25,18 +17,33 @@ static int expire_if_needed(mr_server *srv, mr_db *db, const char *key, size_t k
     return 1;
 }
 
-mr_str *mr_db_get(mr_server *srv, int db, const char *key, size_t klen) {
+mr_obj *mr_db_lookup(mr_server *srv, int db, const char *key, size_t klen) {
     mr_db *d = &srv->dbs[db];
     if (expire_if_needed(srv, d, key, klen)) return NULL;
     mr_dict_entry *e = mr_dict_find(d->keys, key, klen);
     return e != NULL ? e->v.ptr : NULL;
 }
 
-void mr_db_set(mr_server *srv, int db, const char *key, size_t klen, mr_str *val, int keep_ttl) {
+int mr_db_lookup_typed(mr_conn *c, const char *key, size_t klen, mr_type t, mr_obj **out) {
+    mr_obj *o = mr_db_lookup(c->srv, c->db, key, klen);
+    if (o != NULL && o->type != t) {
+        mr_add_error(c, MR_ERR_WRONGTYPE);
+        return 0;
+    }
+    *out = o;
+    return 1;
+}
+
+mr_str *mr_db_get_string(mr_server *srv, int db, const char *key, size_t klen) {
+    mr_obj *o = mr_db_lookup(srv, db, key, klen);
+    return o != NULL && o->type == MR_TYPE_STRING ? (mr_str *)o : NULL;
+}
+
+void mr_db_set(mr_server *srv, int db, const char *key, size_t klen, mr_obj *val, int keep_ttl) {
     mr_db *d = &srv->dbs[db];
     int created;
     mr_dict_entry *e = mr_dict_upsert(d->keys, key, klen, &created);
-    if (!created) free(e->v.ptr);
+    if (!created) mr_obj_free(e->v.ptr);
     e->v.ptr = val;
     if (!keep_ttl) mr_dict_delete(d->expires, key, klen);
     mr_watch_touch(srv, db, key, klen);
@@ -49,6 +56,20 @@ int mr_db_delete(mr_server *srv, int db, const char *key, size_t klen) {
     if (!mr_dict_delete(d->keys, key, klen)) return 0;
     mr_watch_touch(srv, db, key, klen);
     return 1;
+}
+
+void mr_db_changed(mr_server *srv, int db, const char *key, size_t klen) {
+    mr_watch_touch(srv, db, key, klen);
+}
+
+mr_obj *mr_db_unlink(mr_server *srv, int db, const char *key, size_t klen) {
+    mr_db *d = &srv->dbs[db];
+    if (expire_if_needed(srv, d, key, klen)) return NULL;
+    void *val;
+    if (!mr_dict_take(d->keys, key, klen, &val)) return NULL;
+    mr_dict_delete(d->expires, key, klen);
+    mr_watch_touch(srv, db, key, klen);
+    return val;
 }
 
 int64_t mr_db_get_expire(mr_server *srv, int db, const char *key, size_t klen) {
@@ -100,7 +121,7 @@ void mr_db_flush(mr_server *srv, int db, int async) {
     job->srv = srv;
     job->keys = d->keys;
     job->expires = d->expires;
-    d->keys = mr_dict_create(free);
+    d->keys = mr_dict_create(mr_obj_free);
     d->expires = mr_dict_create(NULL);
     srv->pending_frees++;
     srv->host.run_blocking(flush_work, flush_done, job, srv->host.ud);

@@ -15,15 +15,10 @@
 #include "core.h"
 #include "dict.h"
 #include "mem.h"
-
-/* A string value: length and bytes (a NUL follows, not counted). */
-typedef struct mr_str {
-    size_t len;
-    char data[];
-} mr_str;
+#include "object.h"
 
 typedef struct mr_db {
-    mr_dict *keys;    /* key -> mr_str * */
+    mr_dict *keys;    /* key -> mr_obj * (an mr_str, mr_list, ...) */
     mr_dict *expires; /* key -> v.s64: absolute expiry time in ms */
     mr_dict *watched; /* key -> mr_watchers *: the connections WATCHing it */
 } mr_db;
@@ -142,8 +137,7 @@ struct mr_conn {
     uint64_t parser_gen; /* srv->parser_gen the parser was set up for */
 };
 
-/* ---- values (db.c), the log (log.c) ---- */
-mr_str *mr_str_new(const char *data, size_t len);
+/* ---- the log (log.c) ---- */
 void mr_log(mr_server *srv, mr_loglevel level, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 3, 4)))
@@ -219,11 +213,21 @@ void mr_add_matching_names(mr_conn *c, mr_dict *d, const resp_span *pattern,
 #define MR_ERR_NO_KEY "ERR no such key"
 
 /* ---- keyspace (db.c) ---- */
-/* Looks a key up, expiring it first if its time has passed. */
-mr_str *mr_db_get(mr_server *srv, int db, const char *key, size_t klen);
+/* Looks a key up (any type), expiring it first if its time has passed. */
+mr_obj *mr_db_lookup(mr_server *srv, int db, const char *key, size_t klen);
+/* A command's lookup of a key that must hold type t: 1 with *out the
+ * value (NULL when the key is missing), or 0 after replying WRONGTYPE. */
+int mr_db_lookup_typed(mr_conn *c, const char *key, size_t klen, mr_type t, mr_obj **out);
+/* The string at key, for commands that read any key as a string or
+ * nothing (MGET): NULL when missing or of another type. */
+mr_str *mr_db_get_string(mr_server *srv, int db, const char *key, size_t klen);
 /* Sets a value (taking ownership); clears the expiry unless keep_ttl. */
-void mr_db_set(mr_server *srv, int db, const char *key, size_t klen, mr_str *val, int keep_ttl);
+void mr_db_set(mr_server *srv, int db, const char *key, size_t klen, mr_obj *val, int keep_ttl);
+/* A value was changed in place (a push onto a list): WATCH sees it. */
+void mr_db_changed(mr_server *srv, int db, const char *key, size_t klen);
 int mr_db_delete(mr_server *srv, int db, const char *key, size_t klen);
+/* Removes a key and hands its value over, expiry dropped (RENAME). */
+mr_obj *mr_db_unlink(mr_server *srv, int db, const char *key, size_t klen);
 /* Expiry time in ms, or -1 when the key has none. */
 int64_t mr_db_get_expire(mr_server *srv, int db, const char *key, size_t klen);
 void mr_db_set_expire(mr_server *srv, int db, const char *key, size_t klen, int64_t when_ms);

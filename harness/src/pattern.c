@@ -115,6 +115,45 @@ static int parse_regex(parser *ps, rh_pattern *p) {
     return 1;
 }
 
+/* Bytes one string expectation may stand for, written with *N. */
+#define REPEAT_MAX (64 << 20)
+
+/* Quoted pieces back to back, each optionally repeated with *N, as in a
+ * case's arguments: $"x"*9000"y" is 9000 x's then a y. */
+static int parse_pieces(parser *ps, char **out, size_t *outlen) {
+    resp_buf b;
+    resp_buf_init(&b, NULL);
+    while (peek(ps) == '"') {
+        char *piece;
+        size_t n;
+        if (!parse_quoted(ps, &piece, &n)) {
+            resp_buf_free(&b);
+            return 0;
+        }
+        long long times = 1;
+        if (accept(ps, "*")) {
+            size_t start = ps->pos;
+            while (peek(ps) >= '0' && peek(ps) <= '9') ps->pos++;
+            if (!rh_parse_ll(ps->s + start, ps->pos - start, &times) || times < 1 ||
+                times * (long long)(n ? n : 1) > REPEAT_MAX) {
+                free(piece);
+                resp_buf_free(&b);
+                fail(ps, "'*' takes a count from 1 to %d bytes' worth", REPEAT_MAX);
+                return 0;
+            }
+        }
+        for (long long k = 0; k < times; k++) resp_buf_append(&b, piece, n);
+        free(piece);
+    }
+    *out = malloc(b.len + 1);
+    if (*out == NULL) rh_die("out of memory");
+    if (b.len != 0) memcpy(*out, b.data, b.len);
+    (*out)[b.len] = '\0';
+    *outlen = b.len;
+    resp_buf_free(&b);
+    return 1;
+}
+
 /* After a string sigil: "..." (optionally followed by ...), or /re/. */
 static int parse_string_body(parser *ps, rh_pattern *p) {
     if (peek(ps) == '/') return parse_regex(ps, p);
@@ -122,7 +161,7 @@ static int parse_string_body(parser *ps, rh_pattern *p) {
         fail(ps, "expected '\"' or '/' after '%c'", (char)p->type);
         return 0;
     }
-    if (!parse_quoted(ps, &p->str, &p->len)) return 0;
+    if (!parse_pieces(ps, &p->str, &p->len)) return 0;
     if (accept(ps, "...")) p->kind = RH_PAT_PREFIX;
     return 1;
 }
