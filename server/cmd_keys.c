@@ -8,6 +8,7 @@
 
 #include "commands.h"
 #include "glob.h"
+#include "scan.h"
 
 #define KEY(i) argv[i].ptr, argv[i].len
 
@@ -184,84 +185,27 @@ void mr_cmd_keys(mr_conn *c, size_t argc, const resp_span *argv) {
 
 typedef struct scan_state {
     mr_conn *c;
-    const resp_span *match;
     const resp_span *type; /* SCAN's TYPE filter, NULL for none */
-    resp_buf body;
-    size_t n;
 } scan_state;
 
-static void scan_one(void *ud, mr_dict_entry *e) {
+static size_t scan_one(void *ud, const mr_dict_entry *e, resp_buf *body) {
     scan_state *s = ud;
-    if (s->match != NULL && !mr_glob_match(s->match->ptr, s->match->len, e->key, e->klen, 0))
-        return;
-    if (logically_expired(s->c->srv, s->c->db, e)) return;
+    if (logically_expired(s->c->srv, s->c->db, e)) return 0;
     /* Redis compares the type's name, ignoring case: an unknown name
      * matches nothing. */
     if (s->type != NULL && !mr_arg_is(s->type, mr_type_name((mr_type)((mr_obj *)e->v.ptr)->type)))
-        return;
-    resp_write_bulk_string(&s->body, e->key, e->klen);
-    s->n++;
-}
-
-/* Redis reads the cursor with strtoull: no leading blank, all of it (up
- * to a NUL), in range.  So "" is 0, "+5" is 5, zero padding of any
- * length is fine and "-1" wraps as strtoull does. */
-static int parse_cursor(const resp_span *a, uint64_t *out) {
-    if (a->len > 0 && isspace((unsigned char)a->ptr[0])) return 0;
-    char *buf = mr_xstrndup(a->ptr, a->len);
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(buf, &end, 10);
-    int ok = *end == '\0' && errno != ERANGE;
-    free(buf);
-    if (ok) *out = v;
-    return ok;
+        return 0;
+    resp_write_bulk_string(body, e->key, e->klen);
+    return 1;
 }
 
 void mr_cmd_scan(mr_conn *c, size_t argc, const resp_span *argv) {
     uint64_t cursor;
-    if (!parse_cursor(&argv[1], &cursor)) {
-        mr_add_error(c, "ERR invalid cursor");
+    mr_scan o;
+    if (!mr_scan_cursor(c, &argv[1], &cursor) || !mr_scan_options(c, argc, argv, 2, 1, &o))
         return;
-    }
-    long long count = 10;
-    scan_state s = {.c = c};
-    for (size_t j = 2; j < argc; j += 2) {
-        if (j + 1 >= argc) {
-            mr_add_error(c, MR_ERR_SYNTAX);
-            return;
-        }
-        if (mr_arg_is(&argv[j], "count")) {
-            if (!mr_arg_ll(c, &argv[j + 1], &count)) return;
-            if (count < 1) {
-                mr_add_error(c, MR_ERR_SYNTAX);
-                return;
-            }
-        } else if (mr_arg_is(&argv[j], "match")) {
-            s.match = &argv[j + 1];
-            if (s.match->len == 1 && s.match->ptr[0] == '*') s.match = NULL;
-        } else if (mr_arg_is(&argv[j], "type")) {
-            s.type = &argv[j + 1];
-        } else {
-            mr_add_error(c, MR_ERR_SYNTAX);
-            return;
-        }
-    }
-    resp_buf_init(&s.body, NULL);
-    mr_dict *keys = c->srv->dbs[c->db].keys;
-    /* Like Redis: visit buckets until `count` entries were seen or a
-     * bounded amount of work was done. */
-    long long budget = count > LLONG_MAX / 10 ? LLONG_MAX : count * 10;
-    do {
-        cursor = mr_dict_scan(keys, cursor, scan_one, &s);
-    } while (cursor != 0 && budget-- > 0 && (long long)s.n < count);
-    char num[32];
-    int nl = snprintf(num, sizeof num, "%llu", (unsigned long long)cursor);
-    mr_add_array(c, 2);
-    mr_add_bulk(c, num, (size_t)nl);
-    mr_add_array(c, s.n);
-    mr_add_raw(c, s.body.data, s.body.len);
-    resp_buf_free(&s.body);
+    scan_state s = {.c = c, .type = o.type};
+    mr_scan_dict(c, c->srv->dbs[c->db].keys, cursor, &o, scan_one, &s);
 }
 
 void mr_cmd_randomkey(mr_conn *c, size_t argc, const resp_span *argv) {

@@ -1,6 +1,5 @@
 /* server/cmd_string.c - string commands, with Redis 7.0's option parsing,
  * limits and error texts. */
-#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -8,6 +7,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "number.h"
 
 #define KEY(i) argv[i].ptr, argv[i].len
 
@@ -288,36 +288,16 @@ void mr_cmd_decrby(mr_conn *c, size_t argc, const resp_span *argv) {
     incr_by(c, &argv[1], -by);
 }
 
-/* Redis's string2ld: the whole text, no leading blank, not NaN, at most
- * 5 KiB (MAX_LONG_DOUBLE_CHARS). */
-static int parse_long_double(const char *s, size_t len, long double *out) {
-    char buf[5 * 1024 + 1];
-    if (len == 0 || len >= sizeof buf) return 0;
-    memcpy(buf, s, len);
-    buf[len] = '\0';
-    if (buf[0] == ' ' || buf[0] == '\t' || buf[0] == '\n' || buf[0] == '\r' || buf[0] == '\v' ||
-        buf[0] == '\f')
-        return 0;
-    char *end;
-    errno = 0;
-    long double v = strtold(buf, &end);
-    if ((size_t)(end - buf) != len || isnan(v)) return 0;
-    if (errno == ERANGE && (v == HUGE_VALL || v == -HUGE_VALL || fpclassify(v) == FP_ZERO))
-        return 0;
-    *out = v;
-    return 1;
-}
-
 void mr_cmd_incrbyfloat(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     long double incr, cur = 0;
     mr_str *v;
     if (!get_string(c, &argv[1], &v)) return;
-    if (v != NULL && !parse_long_double(v->data, v->len, &cur)) {
+    if (v != NULL && !mr_parse_long_double(v->data, v->len, &cur)) {
         mr_add_error(c, MR_ERR_NOT_FLOAT);
         return;
     }
-    if (!parse_long_double(argv[2].ptr, argv[2].len, &incr)) {
+    if (!mr_parse_long_double(argv[2].ptr, argv[2].len, &incr)) {
         mr_add_error(c, MR_ERR_NOT_FLOAT);
         return;
     }
@@ -326,23 +306,14 @@ void mr_cmd_incrbyfloat(mr_conn *c, size_t argc, const resp_span *argv) {
         mr_add_error(c, "ERR increment would produce NaN or Infinity");
         return;
     }
-    /* Redis prints 17 decimals and drops trailing zeros (and the point). */
-    char buf[5 * 1024 + 64];
-    int n = snprintf(buf, sizeof buf, "%.17Lf", cur);
-    if (n < 0 || (size_t)n >= sizeof buf) {
+    char buf[MR_LD_BUF];
+    size_t n = mr_format_long_double(cur, buf, sizeof buf);
+    if (n == 0) {
         mr_add_error(c, MR_ERR_NOT_FLOAT);
         return;
     }
-    if (strchr(buf, '.') != NULL) {
-        while (n > 0 && buf[n - 1] == '0') n--;
-        if (n > 0 && buf[n - 1] == '.') n--;
-    }
-    if (n == 2 && buf[0] == '-' && buf[1] == '0') {
-        buf[0] = '0';
-        n = 1;
-    }
-    mr_db_set(c->srv, c->db, KEY(1), &mr_str_new(buf, (size_t)n)->hdr, 1);
-    mr_add_bulk(c, buf, (size_t)n);
+    mr_db_set(c->srv, c->db, KEY(1), &mr_str_new(buf, n)->hdr, 1);
+    mr_add_bulk(c, buf, n);
 }
 
 /* ---- ranges and appends ---- */

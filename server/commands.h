@@ -46,6 +46,24 @@ void mr_cmd_linsert(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_lrem(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_ltrim(mr_conn *c, size_t argc, const resp_span *argv);
 
+/* cmd_hash.c */
+void mr_cmd_hset(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_hmset(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_hsetnx(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_hdel(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_hincrby(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_hincrbyfloat(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_hget(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_hmget(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_hlen(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_hexists(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_hstrlen(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_hkeys(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_hvals(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_hgetall(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_hrandfield(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_hscan(mr_conn *c, size_t argc, const resp_span *argv);
+
 /* cmd_keys.c */
 void mr_cmd_del(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_unlink(mr_conn *c, size_t argc, const resp_span *argv);

@@ -1,11 +1,11 @@
-/* server/list.c - the list value (list.h).  An entry in a node is its
- * length as a LEB128 varint, its bytes, then the same varint bytes in
- * reverse order, so a node can be walked from either end. */
+/* server/list.c - the list value (list.h).  A node's buffer is a run of
+ * packed entries (pack.h), so it can be walked from either end. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "list.h"
 #include "mem.h"
+#include "pack.h"
 
 /* Redis's list-max-listpack-size -2: nodes of up to 8 KiB.  A larger
  * entry gets a node of its own. */
@@ -18,45 +18,9 @@ struct mr_lnode {
     size_t count;
 };
 
-static size_t varint_size(size_t n) {
-    size_t h = 1;
-    while (n >= 128) {
-        n >>= 7;
-        h++;
-    }
-    return h;
-}
-
-static size_t entry_size(size_t n) {
-    return 2 * varint_size(n) + n;
-}
-
-static void write_entry(unsigned char *p, const char *s, size_t n) {
-    size_t h = varint_size(n), v = n;
-    for (size_t i = 0; i < h; i++) {
-        unsigned char b = (unsigned char)(v & 127);
-        v >>= 7;
-        if (i + 1 < h) b |= 128;
-        p[i] = b;
-        p[h + n + h - 1 - i] = b;
-    }
-    if (n != 0) memcpy(p + h, s, n);
-}
-
 /* The entry at off: its bytes; returns its whole size in the node. */
 static size_t read_entry(const mr_lnode *nd, size_t off, const char **s, size_t *n) {
-    const unsigned char *p = nd->buf + off;
-    size_t v = 0, h = 0;
-    unsigned shift = 0;
-    unsigned char b;
-    do {
-        b = p[h++];
-        v |= (size_t)(b & 127) << shift;
-        shift += 7;
-    } while (b & 128);
-    *s = (const char *)p + h;
-    *n = v;
-    return 2 * h + v;
+    return mr_pack_read(nd->buf, off, s, n);
 }
 
 static size_t entry_at(const mr_lnode *nd, size_t off) {
@@ -67,15 +31,7 @@ static size_t entry_at(const mr_lnode *nd, size_t off) {
 
 /* The offset of the entry that ends where `end` is. */
 static size_t entry_before(const mr_lnode *nd, size_t end) {
-    size_t v = 0, h = 0;
-    unsigned shift = 0;
-    unsigned char b;
-    do {
-        b = nd->buf[end - 1 - h++];
-        v |= (size_t)(b & 127) << shift;
-        shift += 7;
-    } while (b & 128);
-    return end - (2 * h + v);
+    return mr_pack_prev(nd->buf, end);
 }
 
 /* ---- nodes ---- */
@@ -118,10 +74,10 @@ static void node_shrink(mr_lnode *nd) {
 }
 
 static void node_put(mr_lnode *nd, size_t off, const char *s, size_t n) {
-    size_t sz = entry_size(n);
+    size_t sz = mr_pack_size(n);
     node_reserve(nd, sz);
     memmove(nd->buf + off + sz, nd->buf + off, nd->used - off);
-    write_entry(nd->buf + off, s, n);
+    mr_pack_write(nd->buf + off, s, n);
     nd->used += sz;
     nd->count++;
 }
@@ -142,7 +98,7 @@ static void node_split(mr_list *l, mr_lnode *nd, size_t off) {
 /* Inserts at byte offset off of nd (NULL: the list is empty), opening a
  * neighbour or a new node when nd is full. */
 static void insert_at(mr_list *l, mr_lnode *nd, size_t off, const char *s, size_t n) {
-    size_t sz = entry_size(n);
+    size_t sz = mr_pack_size(n);
     if (nd == NULL) {
         nd = node_insert(l, NULL, NULL);
     } else if (nd->used > 0 && nd->used + sz > NODE_MAX) {
@@ -295,10 +251,10 @@ void mr_list_iter_insert(mr_list_iter *it, int after, const char *s, size_t n) {
 
 void mr_list_iter_replace(mr_list_iter *it, const char *s, size_t n) {
     mr_lnode *nd = it->last_node;
-    size_t off = it->last_off, old = entry_at(nd, off), sz = entry_size(n);
+    size_t off = it->last_off, old = entry_at(nd, off), sz = mr_pack_size(n);
     if (sz > old) node_reserve(nd, sz - old);
     memmove(nd->buf + off + sz, nd->buf + off + old, nd->used - off - old);
-    write_entry(nd->buf + off, s, n);
+    mr_pack_write(nd->buf + off, s, n);
     nd->used = nd->used - old + sz;
     it->node = NULL;
     it->last_node = NULL;

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "list.h"
 #include "mem.h"
 #include "object.h"
@@ -38,7 +39,7 @@ void mr_obj_free(void *p) {
     switch ((mr_type)o->type) {
     case MR_TYPE_STRING: free(o); return;
     case MR_TYPE_LIST: mr_list_free((mr_list *)o); return;
-    case MR_TYPE_HASH:
+    case MR_TYPE_HASH: mr_hash_free((mr_hashval *)o); return;
     case MR_TYPE_SET:
     case MR_TYPE_ZSET: break; /* no command makes these yet */
     }

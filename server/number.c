@@ -1,0 +1,40 @@
+/* server/number.c - long doubles as Redis reads and prints them. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "number.h"
+
+int mr_parse_long_double(const char *s, size_t len, long double *out) {
+    char buf[5 * 1024 + 1];
+    if (len == 0 || len >= sizeof buf) return 0;
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    if (buf[0] == ' ' || buf[0] == '\t' || buf[0] == '\n' || buf[0] == '\r' || buf[0] == '\v' ||
+        buf[0] == '\f')
+        return 0;
+    char *end;
+    errno = 0;
+    long double v = strtold(buf, &end);
+    if ((size_t)(end - buf) != len || isnan(v)) return 0;
+    if (errno == ERANGE && (v == HUGE_VALL || v == -HUGE_VALL || fpclassify(v) == FP_ZERO))
+        return 0;
+    *out = v;
+    return 1;
+}
+
+size_t mr_format_long_double(long double v, char *buf, size_t cap) {
+    int n = snprintf(buf, cap, "%.17Lf", v);
+    if (n < 0 || (size_t)n >= cap) return 0;
+    if (strchr(buf, '.') != NULL) {
+        while (n > 0 && buf[n - 1] == '0') n--;
+        if (n > 0 && buf[n - 1] == '.') n--;
+    }
+    if (n == 2 && buf[0] == '-' && buf[1] == '0') {
+        buf[0] = '0';
+        n = 1;
+    }
+    return (size_t)n;
+}
