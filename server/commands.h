@@ -64,6 +64,25 @@ void mr_cmd_hgetall(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_hrandfield(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_hscan(mr_conn *c, size_t argc, const resp_span *argv);
 
+/* cmd_set.c */
+void mr_cmd_sadd(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_scard(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_sdiff(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_sdiffstore(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_sinter(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_sintercard(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_sinterstore(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_sismember(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_smembers(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_smismember(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_smove(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_spop(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_srandmember(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_srem(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_sscan(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_sunion(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_sunionstore(mr_conn *c, size_t argc, const resp_span *argv);
+
 /* cmd_keys.c */
 void mr_cmd_del(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_unlink(mr_conn *c, size_t argc, const resp_span *argv);

@@ -4,6 +4,7 @@
 
 #include "hash.h"
 #include "list.h"
+#include "set.h"
 #include "mem.h"
 #include "object.h"
 
@@ -40,7 +41,7 @@ void mr_obj_free(void *p) {
     case MR_TYPE_STRING: free(o); return;
     case MR_TYPE_LIST: mr_list_free((mr_list *)o); return;
     case MR_TYPE_HASH: mr_hash_free((mr_hashval *)o); return;
-    case MR_TYPE_SET:
+    case MR_TYPE_SET: mr_set_free((mr_setval *)o); return;
     case MR_TYPE_ZSET: break; /* no command makes these yet */
     }
     abort();
