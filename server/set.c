@@ -67,7 +67,7 @@ static void to_table(mr_setval *s) {
 }
 
 int mr_set_add(mr_setval *s, const char *m, size_t mn) {
-    int64_t v;
+    int64_t v = 0;
     if (s->table == NULL && !as_int(m, mn, &v)) to_table(s);
     if (s->table != NULL) {
         int created;
