@@ -3,7 +3,8 @@
 conformance suite catches.  See ci/mutate for the command line.
 
 Each mutant changes one place in one file of the server's core (or the
-request parser), is built incrementally in a copy of the tree, and the
+request parser), is built incrementally with ASan and UBSan in a copy of
+the tree, and the
 suite's mini-redis-server groups (ctest label `conformance`) run against
 it.  A mutant is killed when the suite fails, survives when it passes,
 timed out when ctest had to stop it, and did-not-compile when the build
@@ -19,7 +20,6 @@ import hashlib
 import json
 import os
 import random
-import resource
 import re
 import shutil
 import subprocess
@@ -29,7 +29,11 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WORK = os.path.join(ROOT, "build", "mutate")
 SRC = os.path.join(WORK, "src")
-BUILD = os.path.join(WORK, "build")
+# The mutants are built with ASan and UBSan: a leak or a write one byte
+# too far is a bug the sanitizers report (the fixture's stop and the unit
+# tests fail on it) even when every reply is right.  A new directory name,
+# so an older unsanitized build is not reused.
+BUILD = os.path.join(WORK, "build-asan")
 RESULTS = os.path.join(WORK, "results.json")
 EQUIVALENT = os.path.join(ROOT, "ci", "mutate-equivalent")
 
@@ -149,7 +153,8 @@ def sync_tree():
                     ROOT + "/", SRC + "/"], check=True)
     if not os.path.isdir(BUILD):
         subprocess.run(["cmake", "-S", SRC, "-B", BUILD, "-G", "Ninja",
-                        "-DCMAKE_BUILD_TYPE=Release", "-DCMAKE_C_FLAGS_RELEASE=-O1 -DNDEBUG"],
+                        "-DCMAKE_BUILD_TYPE=Release", "-DCMAKE_C_FLAGS_RELEASE=-O1 -DNDEBUG",
+                        "-DRESPECT_SANITIZE=ON", "-DRESPECT_BENCH=OFF"],
                        check=True, stdout=subprocess.DEVNULL)
 
 
@@ -160,13 +165,23 @@ def build(jobs):
     return r.returncode == 0, r.stdout
 
 
-# A mutant that allocates without end would take the machine with it:
-# the servers it starts get this much address space.
-MEMORY_CAP = 4 << 30
+# A mutant that allocates without end would take the machine with it.
+# ASan reserves terabytes of address space, so RLIMIT_AS cannot cap it:
+# ASan's own limits do (a bigger allocation or resident set aborts the
+# process, which the suite sees as a crash).  A unit test that loops stops
+# itself after WATCHDOG seconds (tests/support/watchdog.c).
+MEMORY_CAP_MB = 4096
+WATCHDOG = 60
 
 
-def cap_memory():
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
+def test_env(extra=None):
+    env = dict(os.environ,
+               ASAN_OPTIONS="detect_leaks=1:max_allocation_size_mb=%d:hard_rss_limit_mb=%d"
+               % (MEMORY_CAP_MB, MEMORY_CAP_MB),
+               UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1",
+               RESPECT_TEST_WATCHDOG=str(WATCHDOG))
+    env.update(extra or {})
+    return env
 
 
 def ctest(args, timeout, jobs, env=None):
@@ -174,7 +189,7 @@ def ctest(args, timeout, jobs, env=None):
     r = subprocess.run(["ctest", "--test-dir", BUILD, "-j", str(jobs), "--timeout", str(timeout),
                         "--output-on-failure"] + args,
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                       preexec_fn=cap_memory, env=env)
+                       env=test_env(env))
     if r.returncode == 0:
         return "survived", r.stdout
     # ctest's own timeout means nothing in the harness noticed in time.
@@ -186,8 +201,7 @@ def ctest(args, timeout, jobs, env=None):
 def run_suite(timeout, jobs):
     # One failing case decides a mutant: each group stops at its first
     # failure (harness/ci/run-group passes RESPECT_RUN_ARGS to respect run).
-    env = dict(os.environ, RESPECT_RUN_ARGS="--fail-fast")
-    return ctest(["-L", "^conformance$"], timeout, jobs, env)
+    return ctest(["-L", "^conformance$"], timeout, jobs, {"RESPECT_RUN_ARGS": "--fail-fast"})
 
 
 def run_own_tests(timeout, jobs):
