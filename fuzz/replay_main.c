@@ -4,7 +4,11 @@
  * input).  Used by ctest to replay seeds and every regression input in
  * every build, so a fixed bug stays fixed.  A path that does not exist is
  * skipped (a target with no reproducers yet has no regressions folder),
- * but finding no input at all fails. */
+ * but finding no input at all fails.
+ *
+ * Each input has RESPECT_REPLAY_TIMEOUT seconds (default 30; 0 = no
+ * limit), as the fuzzers give one (-timeout): an input that once hung a
+ * target fails its replay instead of slowing it down. */
 #define _DEFAULT_SOURCE
 #include <dirent.h>
 #include <errno.h>
@@ -12,9 +16,41 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+enum { REPLAY_TIMEOUT_DEFAULT = 30 };
+
+static unsigned replay_timeout;
+static const char *replaying; /* the input running, for the timeout's message */
+
+static void timed_out(int sig) {
+    (void)sig;
+    static const char msg[] = "replay: an input ran past RESPECT_REPLAY_TIMEOUT: ";
+    ssize_t n = write(STDERR_FILENO, msg, sizeof msg - 1);
+    n = write(STDERR_FILENO, replaying, strlen(replaying));
+    n = write(STDERR_FILENO, "\n", 1);
+    (void)n;
+    _exit(1);
+}
+
+static void timeout_setup(void) {
+    const char *env = getenv("RESPECT_REPLAY_TIMEOUT");
+    long seconds = REPLAY_TIMEOUT_DEFAULT;
+    if (env != NULL && *env != '\0') {
+        char *end;
+        seconds = strtol(env, &end, 10);
+        if (*end != '\0' || seconds < 0) seconds = REPLAY_TIMEOUT_DEFAULT;
+    }
+    replay_timeout = (unsigned)seconds;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = timed_out;
+    sigaction(SIGALRM, &sa, NULL);
+}
 
 static int replay_file(const char *path) {
     FILE *f = fopen(path, "rb");
@@ -43,7 +79,10 @@ static int replay_file(const char *path) {
         fprintf(stderr, "%s: out of memory\n", path);
         return 1;
     }
+    replaying = path;
+    alarm(replay_timeout);
     LLVMFuzzerTestOneInput(buf, len);
+    alarm(0);
     free(buf);
     return 0;
 }
@@ -55,6 +94,7 @@ static int cmp_names(const void *a, const void *b) {
 int main(int argc, char **argv) {
     long files = 0;
     int failed = 0;
+    timeout_setup();
     for (int i = 1; i < argc; i++) {
         struct stat st;
         if (stat(argv[i], &st) != 0) {

@@ -256,14 +256,15 @@ static void add_pairs_header(mr_conn *c, size_t n, int withvalues) {
 }
 
 /* count > 0: distinct fields, the whole hash (in its order) when count
- * reaches its size; count < 0: -count fields drawn with repetition. */
+ * reaches its size; count < 0: -count fields drawn with repetition (until
+ * the client is dropped for its output limit). */
 static void randfield_count(mr_conn *c, mr_hashval *h, long long count, int withvalues) {
     const char *f, *v;
     size_t fn, vn, size = mr_hash_len(h);
     if (count < 0) {
         size_t n = (size_t)(0ULL - (unsigned long long)count);
         add_pairs_header(c, n, withvalues);
-        for (size_t i = 0; i < n; i++) {
+        for (size_t i = 0; i < n && !mr_conn_closing(c); i++) {
             mr_hash_random(h, &c->srv->rng, &f, &fn, &v, &vn);
             add_pair(c, f, fn, v, vn, withvalues);
         }

@@ -119,7 +119,8 @@ void mr_cmd_smove(mr_conn *c, size_t argc, const resp_span *argv) {
 
 /* SRANDMEMBER and SPOP's count: count distinct members (or, negative,
  * -count drawn with repetition) written to the reply; with pop, the
- * members taken are removed. */
+ * members taken are removed.  Drawing stops once the client is being
+ * dropped for its output limit: nothing more would be written. */
 static void random_members(mr_conn *c, mr_setval *s, long long count, int pop) {
     char buf[24];
     const char *m;
@@ -127,7 +128,7 @@ static void random_members(mr_conn *c, mr_setval *s, long long count, int pop) {
     if (count < 0) {
         size_t n = (size_t)(0ULL - (unsigned long long)count);
         mr_add_array(c, n);
-        for (size_t i = 0; i < n; i++) {
+        for (size_t i = 0; i < n && !mr_conn_closing(c); i++) {
             mr_set_random(s, &c->srv->rng, buf, &m, &mn);
             mr_add_bulk(c, m, mn);
         }

@@ -21,6 +21,19 @@ int mr_conn_silenced(const mr_conn *c) {
     return (c->reply_off || c->reply_skip) && !c->pushing;
 }
 
+int mr_conn_closing(const mr_conn *c) {
+    return c->close == MR_CLOSE_NOW;
+}
+
+/* Redis stops adding to the reply of a client scheduled to close; so a
+ * reply of unbounded size (SRANDMEMBER k -1000000000) commits no more
+ * than the client's hard output limit before the client is dropped. */
+int mr_conn_muted(mr_conn *c) {
+    if (mr_conn_silenced(c) || mr_conn_closing(c)) return 1;
+    mr_conn_check_output_limits(c);
+    return mr_conn_closing(c);
+}
+
 /* Redis closes a client that asked for it (QUIT, a protocol error) when it
  * has written its replies.  One whose replies are silenced (CLIENT REPLY)
  * and that has nothing left to write is never scheduled for a write, so
@@ -49,7 +62,7 @@ void mr_server_parser_settings_changed(mr_server *srv) {
 #define UNAUTH_OUTPUT_MAX (16384 + 1024)
 
 void mr_conn_check_output_limits(mr_conn *c) {
-    if (c->close == MR_CLOSE_NOW) return;
+    if (mr_conn_closing(c)) return;
     if (mr_conn_auth_required(c) && !c->ever_authenticated &&
         c->out.len + c->inflight > UNAUTH_OUTPUT_MAX) {
         mr_log(c->srv, MR_LOG_WARNING,

@@ -8,12 +8,12 @@
 #include "server.h"
 
 void mr_add_raw(mr_conn *c, const char *s, size_t len) {
-    if (mr_conn_silenced(c)) return;
+    if (mr_conn_muted(c)) return;
     resp_buf_append(&c->out, s, len);
 }
 
 void mr_add_ok(mr_conn *c) {
-    if (mr_conn_silenced(c)) return;
+    if (mr_conn_muted(c)) return;
     mr_add_raw(c, "+OK\r\n", 5);
 }
 
@@ -22,12 +22,12 @@ void mr_add_status(mr_conn *c, const char *s) {
 }
 
 void mr_add_status_len(mr_conn *c, const char *s, size_t len) {
-    if (mr_conn_silenced(c)) return;
+    if (mr_conn_muted(c)) return;
     resp_write_simple_string(&c->out, s, len);
 }
 
 void mr_add_error(mr_conn *c, const char *text) {
-    if (mr_conn_silenced(c)) return;
+    if (mr_conn_muted(c)) return;
     resp_write_simple_error(&c->out, text, strlen(text));
 }
 
@@ -61,7 +61,7 @@ void mr_buf_printf(resp_buf *b, const char *fmt, ...) {
 }
 
 void mr_add_errorf(mr_conn *c, const char *fmt, ...) {
-    if (mr_conn_silenced(c)) return;
+    if (mr_conn_muted(c)) return;
     resp_buf text;
     resp_buf_init(&text, NULL);
     va_list ap;
@@ -73,67 +73,67 @@ void mr_add_errorf(mr_conn *c, const char *fmt, ...) {
 }
 
 void mr_add_integer(mr_conn *c, long long v) {
-    if (mr_conn_silenced(c)) return;
+    if (mr_conn_muted(c)) return;
     resp_write_integer(&c->out, v);
 }
 
 void mr_add_bulk(mr_conn *c, const char *s, size_t len) {
-    if (mr_conn_silenced(c)) return;
+    if (mr_conn_muted(c)) return;
     resp_write_bulk_string(&c->out, s, len);
 }
 
 void mr_add_bulk_cstr(mr_conn *c, const char *s) {
-    if (mr_conn_silenced(c)) return;
+    if (mr_conn_muted(c)) return;
     resp_write_bulk_string(&c->out, s, strlen(s));
 }
 
 void mr_add_null(mr_conn *c) {
-    if (mr_conn_silenced(c)) return;
+    if (mr_conn_muted(c)) return;
     resp_write_null(&c->out, c->proto, RESP_NULL_BULK);
 }
 
 void mr_add_null_array(mr_conn *c) {
-    if (mr_conn_silenced(c)) return;
+    if (mr_conn_muted(c)) return;
     resp_write_null(&c->out, c->proto, RESP_NULL_ARRAY);
 }
 
 void mr_add_array(mr_conn *c, size_t n) {
-    if (mr_conn_silenced(c)) return;
+    if (mr_conn_muted(c)) return;
     resp_write_aggregate(&c->out, c->proto, RESP_ARRAY, n);
 }
 
 void mr_add_map(mr_conn *c, size_t pairs) {
-    if (mr_conn_silenced(c)) return;
+    if (mr_conn_muted(c)) return;
     resp_write_aggregate(&c->out, c->proto, RESP_MAP, pairs);
 }
 
 void mr_add_set(mr_conn *c, size_t n) {
-    if (mr_conn_silenced(c)) return;
+    if (mr_conn_muted(c)) return;
     resp_write_aggregate(&c->out, c->proto, RESP_SET, n);
 }
 
 void mr_add_push(mr_conn *c, size_t n) {
-    if (mr_conn_silenced(c)) return;
+    if (mr_conn_muted(c)) return;
     resp_write_aggregate(&c->out, c->proto, RESP_PUSH, n);
 }
 
 void mr_add_array_resp2(mr_conn *c, size_t n) {
-    if (mr_conn_silenced(c)) return;
+    if (mr_conn_muted(c)) return;
     resp_write_aggregate(&c->out, 2, RESP_ARRAY, n);
 }
 
 void mr_add_verbatim(mr_conn *c, const char *s, size_t len) {
-    if (mr_conn_silenced(c)) return;
+    if (mr_conn_muted(c)) return;
     resp_write_verbatim(&c->out, c->proto, "txt", s, len);
 }
 
 void mr_add_double(mr_conn *c, double d) {
-    if (mr_conn_silenced(c)) return;
+    if (mr_conn_muted(c)) return;
     resp_write_double(&c->out, c->proto, d);
 }
 
 void mr_add_bool(mr_conn *c, int v) {
-    if (mr_conn_silenced(c)) return;
+    if (mr_conn_muted(c)) return;
     resp_write_boolean(&c->out, c->proto, v);
 }
 

@@ -160,6 +160,13 @@ void mr_conn_close_after_reply(mr_conn *c);
 /* Whether replies are being dropped (CLIENT REPLY OFF or SKIP); pushes
  * still go out. */
 int mr_conn_silenced(const mr_conn *c);
+/* Whether a reply written now would be dropped: silenced, or the
+ * connection is closing at once.  Checks the output limits first, so a
+ * reply that passes the hard limit stops growing there. */
+int mr_conn_muted(mr_conn *c);
+/* The connection is closing without writing anything more (killed, over
+ * an output limit): a loop producing a long reply can stop. */
+int mr_conn_closing(const mr_conn *c);
 /* The connection must AUTH before running most commands. */
 int mr_conn_auth_required(const mr_conn *c);
 /* proto-max-bulk-len or requirepass changed: every connection sets up its
@@ -167,7 +174,7 @@ int mr_conn_auth_required(const mr_conn *c);
 void mr_server_parser_settings_changed(mr_server *srv);
 
 /* ---- replies (reply.c): each appends to c->out in c->proto, unless
- * the connection is silenced (mr_conn_silenced) ---- */
+ * the connection is muted (mr_conn_muted) ---- */
 void mr_add_raw(mr_conn *c, const char *s, size_t len);
 void mr_add_ok(mr_conn *c);
 void mr_add_status(mr_conn *c, const char *s);
