@@ -151,10 +151,14 @@ static int parse_strict_ll(const char *s, long long *out) {
     return 0;
 }
 
-enum { MEM_OK = 0, MEM_SYNTAX = -1, MEM_RANGE = -2 };
+enum { MEM_OK = 0, MEM_SYNTAX = -1 };
+enum { MEM_MAX_DIGITS = 128 }; /* memtoull's digit buffer */
 
-/* Redis's memtoull: digits then an optional unit.  MEM_RANGE when the
- * value does not fit in 64 bits. */
+/* A byte count as redis-server 7.0.15 reads one (memtoull): digits and an
+ * optional unit; no sign.  Its quirks are kept, since CONFIG GET shows
+ * them: no digits is 0 ("kb"), 128 digits or more are refused, a number
+ * past 2^64-1 saturates there, and the unit's multiplication wraps
+ * (1844674407370955161kb is 7378697629483820032). */
 static int parse_memory(const char *s, unsigned long long *out) {
     if (*s == '-') return MEM_SYNTAX;
     const char *u = s;
@@ -168,13 +172,12 @@ static int parse_memory(const char *s, unsigned long long *out) {
     else if (strcasecmp(u, "g") == 0) mul = 1000ULL * 1000 * 1000;
     else if (strcasecmp(u, "gb") == 0) mul = 1024ULL * 1024 * 1024;
     else return MEM_SYNTAX;
+    if (u - s >= MEM_MAX_DIGITS) return MEM_SYNTAX;
     unsigned long long v = 0;
     for (const char *p = s; p < u; p++) {
         unsigned d = (unsigned)(*p - '0');
-        if (v > (ULLONG_MAX - d) / 10) return MEM_RANGE;
-        v = v * 10 + d;
+        v = v > (ULLONG_MAX - d) / 10 ? ULLONG_MAX : v * 10 + d;
     }
-    if (v != 0 && mul > ULLONG_MAX / v) return MEM_RANGE;
     *out = v * mul;
     return MEM_OK;
 }
@@ -209,7 +212,9 @@ static int set_memory(const char *value, long long min, long long max, long long
         set_err(err, errlen, "%s", E_MEMORY);
         return -1;
     }
-    if (rc == MEM_RANGE || v < (unsigned long long)min || v > (unsigned long long)max) {
+    /* Redis reads the count into a long long: past LLONG_MAX it is
+     * negative, below any minimum. */
+    if (v < (unsigned long long)min || v > (unsigned long long)max) {
         set_err(err, errlen, "argument must be between %lld and %lld inclusive", min, max);
         return -1;
     }
@@ -227,27 +232,46 @@ typedef struct words {
     char *buf; /* the words, NUL-separated */
 } words;
 
-/* Splits on whitespace, as Redis splits a one-argument value.  Returns -1
- * with more than MAX_WORDS words or when out of memory. */
-static int split_words(const char *s, words *out) {
+/* How a list value (bind, save, client-output-buffer-limit) splits into
+ * words.  redis-server's command line splits on any whitespace; CONFIG SET
+ * splits on each single space, so "1  2" has an empty word between. */
+typedef enum { SPLIT_WHITESPACE, SPLIT_SPACE } split_mode;
+
+static int add_word(words *out, char *w) {
+    if (out->n == MAX_WORDS) return -1;
+    out->w[out->n++] = w;
+    return 0;
+}
+
+/* Returns -1 with more than MAX_WORDS words or when out of memory.  An
+ * empty value has no words in either mode. */
+static int split_words(const char *s, split_mode mode, words *out) {
     out->n = 0;
     out->buf = malloc(strlen(s) + 1);
     if (out->buf == NULL) return -1;
     memcpy(out->buf, s, strlen(s) + 1);
     char *p = out->buf;
-    for (;;) {
-        while (*p != '\0' && isspace((unsigned char)*p)) p++;
-        if (*p == '\0') break;
-        if (out->n == MAX_WORDS) {
-            free(out->buf);
-            out->buf = NULL;
-            return -1;
+    int rc = 0;
+    if (mode == SPLIT_SPACE) {
+        if (*p != '\0') rc = add_word(out, p);
+        for (; rc == 0 && *p != '\0'; p++)
+            if (*p == ' ') {
+                *p = '\0';
+                rc = add_word(out, p + 1);
+            }
+    } else {
+        for (;;) {
+            while (*p != '\0' && isspace((unsigned char)*p)) p++;
+            if (*p == '\0' || (rc = add_word(out, p)) != 0) break;
+            while (*p != '\0' && !isspace((unsigned char)*p)) p++;
+            if (*p != '\0') *p++ = '\0';
         }
-        out->w[out->n++] = p;
-        while (*p != '\0' && !isspace((unsigned char)*p)) p++;
-        if (*p != '\0') *p++ = '\0';
     }
-    return 0;
+    if (rc != 0) {
+        free(out->buf);
+        out->buf = NULL;
+    }
+    return rc;
 }
 
 static void free_words(words *w) {
@@ -274,9 +298,10 @@ static int parse_seconds(const char *s, long *out) {
     return 0;
 }
 
-static int set_output_limits(mr_config *c, const char *value, char *err, size_t errlen) {
+static int set_output_limits(mr_config *c, const char *value, split_mode split, char *err,
+                             size_t errlen) {
     words w;
-    if (split_words(value, &w) != 0) {
+    if (split_words(value, split, &w) != 0) {
         set_err(err, errlen, "%s", E_COBL_ARGC);
         return -1;
     }
@@ -296,14 +321,13 @@ static int set_output_limits(mr_config *c, const char *value, char *err, size_t 
         }
         unsigned long long hard = 0, soft = 0;
         if (parse_memory(w.w[i + 1], &hard) != MEM_OK ||
-            parse_memory(w.w[i + 2], &soft) != MEM_OK || hard > (unsigned long long)LLONG_MAX ||
-            soft > (unsigned long long)LLONG_MAX ||
+            parse_memory(w.w[i + 2], &soft) != MEM_OK ||
             parse_seconds(w.w[i + 3], &lim.soft_seconds) != 0) {
             e = E_COBL_VALUE;
             break;
         }
-        lim.hard = (long long)hard;
-        lim.soft = (long long)soft;
+        lim.hard = hard;
+        lim.soft = soft;
         *dst = lim;
     }
     free_words(&w);
@@ -317,9 +341,9 @@ static int set_output_limits(mr_config *c, const char *value, char *err, size_t 
 }
 
 /* Stored normalised (single spaces), as CONFIG GET bind prints it. */
-static int set_bind(mr_config *c, const char *value, char *err, size_t errlen) {
+static int set_bind(mr_config *c, const char *value, split_mode split, char *err, size_t errlen) {
     words w;
-    if (split_words(value, &w) != 0 || w.n > MAX_BIND_ADDRS) {
+    if (split_words(value, split, &w) != 0 || w.n > MAX_BIND_ADDRS) {
         free_words(&w);
         set_err(err, errlen, "%s", E_BIND_COUNT);
         return -1;
@@ -345,9 +369,9 @@ static int set_bind(mr_config *c, const char *value, char *err, size_t errlen) {
 
 /* save: pairs of integers, or nothing.  Checked, then ignored: this
  * server does not persist. */
-static int check_save(const char *value, char *err, size_t errlen) {
+static int check_save(const char *value, split_mode split, char *err, size_t errlen) {
     words w;
-    int bad = split_words(value, &w) != 0;
+    int bad = split_words(value, split, &w) != 0;
     if (!bad && w.n % 2 != 0) bad = 1;
     for (size_t i = 0; !bad && i < w.n; i++) {
         char *end;
@@ -404,6 +428,9 @@ static int set_password(mr_config *c, const char *value, size_t len, char *err, 
     return 0;
 }
 
+static int config_set(mr_config *c, const char *name, const char *value, split_mode split,
+                      char *err, size_t errlen);
+
 static int is_integer_setting(int id) {
     return id == S_PORT || id == S_MAXCLIENTS || id == S_TIMEOUT || id == S_HZ ||
            id == S_DATABASES;
@@ -419,10 +446,15 @@ int mr_config_set_bytes(mr_config *c, const char *name, const char *value, size_
             return -1;
         }
     }
-    return mr_config_set(c, name, value, err, errlen);
+    return config_set(c, name, value, SPLIT_SPACE, err, errlen);
 }
 
 int mr_config_set(mr_config *c, const char *name, const char *value, char *err, size_t errlen) {
+    return config_set(c, name, value, SPLIT_WHITESPACE, err, errlen);
+}
+
+static int config_set(mr_config *c, const char *name, const char *value, split_mode split,
+                      char *err, size_t errlen) {
     long long v = 0;
     int b;
     switch (find_setting(name)) {
@@ -431,7 +463,7 @@ int mr_config_set(mr_config *c, const char *name, const char *value, char *err, 
         c->port = (int)v;
         return 0;
     case S_BIND:
-        return set_bind(c, value, err, errlen);
+        return set_bind(c, value, split, err, errlen);
     case S_MAXCLIENTS:
         if (set_int(value, 1, 4294967295LL, &v, err, errlen) != 0) return -1;
         c->maxclients = (long)v;
@@ -458,7 +490,7 @@ int mr_config_set(mr_config *c, const char *name, const char *value, char *err, 
         c->client_query_buffer_limit = v;
         return 0;
     case S_CLIENT_OUTPUT_BUFFER_LIMIT:
-        return set_output_limits(c, value, err, errlen);
+        return set_output_limits(c, value, split, err, errlen);
     case S_LOGLEVEL:
         if (strcasecmp(value, "debug") == 0) c->loglevel = MR_LOG_DEBUG;
         else if (strcasecmp(value, "verbose") == 0) c->loglevel = MR_LOG_VERBOSE;
@@ -478,7 +510,7 @@ int mr_config_set(mr_config *c, const char *name, const char *value, char *err, 
         c->databases = (int)v;
         return 0;
     case S_SAVE:
-        return check_save(value, err, errlen);
+        return check_save(value, split, err, errlen);
     case S_APPENDONLY:
         return accept_no(value, "appendonly yes is not supported: mini-redis-server has no "
                                 "persistence",
@@ -615,7 +647,7 @@ int mr_config_parse_args(mr_config *c, int argc, char **argv, char *err, size_t 
             break;
         }
         words w;
-        if (split_words(argv[i++] + 2, &w) != 0) {
+        if (split_words(argv[i++] + 2, SPLIT_WHITESPACE, &w) != 0) {
             set_err(err, errlen, "too many words in one argument");
             rc = -1;
             break;
@@ -652,7 +684,7 @@ static size_t format_value(const mr_config *c, int id, char *out, size_t cap) {
         snprintf(out, cap, "%lld", c->client_query_buffer_limit);
         break;
     case S_CLIENT_OUTPUT_BUFFER_LIMIT:
-        snprintf(out, cap, "normal %lld %lld %ld %s pubsub %lld %lld %ld", c->normal_limit.hard,
+        snprintf(out, cap, "normal %llu %llu %ld %s pubsub %llu %llu %ld", c->normal_limit.hard,
                  c->normal_limit.soft, c->normal_limit.soft_seconds, REPLICA_LIMIT_TEXT,
                  c->pubsub_limit.hard, c->pubsub_limit.soft, c->pubsub_limit.soft_seconds);
         break;

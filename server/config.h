@@ -6,9 +6,9 @@
 #include <stddef.h>
 
 typedef struct mr_output_limit {
-    long long hard;    /* bytes; 0 = none */
-    long long soft;    /* bytes; 0 = none */
-    long soft_seconds; /* how long over soft before closing */
+    unsigned long long hard; /* bytes; 0 = none */
+    unsigned long long soft; /* bytes; 0 = none */
+    long soft_seconds;       /* how long over soft before closing */
 } mr_output_limit;
 
 typedef enum { MR_LOG_DEBUG, MR_LOG_VERBOSE, MR_LOG_NOTICE, MR_LOG_WARNING } mr_loglevel;
@@ -33,12 +33,14 @@ typedef struct mr_config {
 void mr_config_defaults(mr_config *c);
 
 /* Applies one setting by name (case-insensitive) from its text value, with
- * redis-server's units ("1gb", "32mb") and yes/no.  Returns 0, or -1 with
- * a message in err (for the command line and for errors). */
+ * redis-server's units ("1gb", "32mb") and yes/no, as the command line
+ * gives it (a list splits on any whitespace).  Returns 0, or -1 with a
+ * message in err. */
 int mr_config_set(mr_config *c, const char *name, const char *value, char *err, size_t errlen);
-/* As mr_config_set for a value of len bytes that may hold a NUL (CONFIG
- * SET): requirepass keeps every byte; an integer setting refuses it; any
- * other reads it up to the NUL, as Redis compares such words. */
+/* As mr_config_set, for CONFIG SET: a list splits on each single space,
+ * and the value has len bytes and may hold a NUL: requirepass keeps every
+ * byte; an integer setting refuses it; any other reads it up to the NUL,
+ * as Redis compares such words. */
 int mr_config_set_bytes(mr_config *c, const char *name, const char *value, size_t len, char *err,
                         size_t errlen);
 

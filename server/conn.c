@@ -75,9 +75,9 @@ void mr_conn_check_output_limits(mr_conn *c) {
         mr_conn_subscriptions(c) > 0 ? &c->srv->cfg.pubsub_limit : &c->srv->cfg.normal_limit;
     size_t pending = c->out.len + c->inflight;
     int over = 0;
-    if (lim->hard > 0 && (long long)pending >= lim->hard) {
+    if (lim->hard > 0 && pending >= lim->hard) {
         over = 1;
-    } else if (lim->soft > 0 && (long long)pending >= lim->soft) {
+    } else if (lim->soft > 0 && pending >= lim->soft) {
         if (c->soft_limit_since == 0) c->soft_limit_since = c->srv->now_ms;
         else if (c->srv->now_ms - c->soft_limit_since >= (int64_t)lim->soft_seconds * 1000) over = 1;
     } else {

@@ -75,10 +75,15 @@ static int listen_addresses(net_server *ns, const char *bind, int port) {
     snprintf(ns->listen_bind, sizeof ns->listen_bind, "%s", bind);
     ns->listen_port = port;
     if (port == 0) return 0;
-    char *save = NULL;
-    for (char *w = strtok_r(list, " \t", &save); w != NULL; w = strtok_r(NULL, " \t", &save)) {
+    /* The list is stored with single spaces; an empty word (CONFIG SET
+     * bind "a  b") is an address like any other, and fails as in Redis. */
+    if (list[0] == '\0') return 0;
+    for (char *w = list, *end;; w = end + 1) {
+        end = strchr(w, ' ');
+        if (end != NULL) *end = '\0';
         if (ns->nlisteners == MAX_LISTENERS) break;
         if (listen_on(ns, w, port) < 0) return -1;
+        if (end == NULL) break;
     }
     return 0;
 }
