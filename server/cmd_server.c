@@ -269,10 +269,13 @@ static void info_memory(resp_buf *b, mr_server *srv) {
                "maxmemory_policy:noeviction\r\n"
                "mem_fragmentation_ratio:%.2f\r\n"
                "mem_clients_normal:%zu\r\n"
-               "mem_allocator:libc\r\n",
+               "mem_allocator:libc\r\n"
+               "lazyfree_pending_objects:%zu\r\n"
+               "lazyfreed_objects:%llu\r\n",
                used, used_h, rss, rss_h, peak, peak_h,
                peak > 0 ? (double)used * 100 / (double)peak : 0.0, total, total_h,
-               used > 0 ? (double)rss / (double)used : 0.0, clients_mem);
+               used > 0 ? (double)rss / (double)used : 0.0, clients_mem, srv->lazyfree_pending,
+               srv->lazyfreed);
 }
 
 /* No persistence: nothing is ever saved, loaded or rewritten. */

@@ -93,6 +93,7 @@ int mr_db_persist(mr_server *srv, int db, const char *key, size_t klen) {
 typedef struct flush_job {
     mr_server *srv;
     mr_dict *keys, *expires;
+    size_t nkeys;
 } flush_job;
 
 static void flush_work(void *arg) {
@@ -103,7 +104,8 @@ static void flush_work(void *arg) {
 
 static void flush_done(void *arg) {
     flush_job *job = arg;
-    job->srv->pending_frees--;
+    job->srv->lazyfree_pending -= job->nkeys;
+    job->srv->lazyfreed += job->nkeys;
     free(job);
 }
 
@@ -121,9 +123,10 @@ void mr_db_flush(mr_server *srv, int db, int async) {
     job->srv = srv;
     job->keys = d->keys;
     job->expires = d->expires;
+    job->nkeys = mr_dict_size(d->keys);
     d->keys = mr_dict_create(mr_obj_free);
     d->expires = mr_dict_create(NULL);
-    srv->pending_frees++;
+    srv->lazyfree_pending += job->nkeys;
     srv->host.run_blocking(flush_work, flush_done, job, srv->host.ud);
 }
 

@@ -127,16 +127,6 @@ void mr_add_verbatim(mr_conn *c, const char *s, size_t len) {
     resp_write_verbatim(&c->out, c->proto, "txt", s, len);
 }
 
-void mr_add_double(mr_conn *c, double d) {
-    if (mr_conn_muted(c)) return;
-    resp_write_double(&c->out, c->proto, d);
-}
-
-void mr_add_bool(mr_conn *c, int v) {
-    if (mr_conn_muted(c)) return;
-    resp_write_boolean(&c->out, c->proto, v);
-}
-
 void mr_add_matching_names(mr_conn *c, mr_dict *d, const resp_span *pattern,
                            int (*keep)(mr_conn *c, const mr_dict_entry *e)) {
     /* The count comes first on the wire, so the names go to a side buffer. */

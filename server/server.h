@@ -51,7 +51,8 @@ struct mr_server {
     mr_stats stats;
     uint64_t rng;
     int expire_db;      /* where the active expiry cycle resumes */
-    int pending_frees;  /* FLUSHALL ASYNC jobs still running */
+    size_t lazyfree_pending;      /* keys FLUSHALL ASYNC has still to free */
+    unsigned long long lazyfreed; /* keys freed on the thread pool, ever */
     uint64_t parser_gen; /* bumped when the request parser's settings change */
 };
 
@@ -204,8 +205,6 @@ void mr_add_push(mr_conn *c, size_t n); /* RESP2: array */
 /* An array header in RESP2 form whatever the protocol (PUBSUB NUMSUB). */
 void mr_add_array_resp2(mr_conn *c, size_t n);
 void mr_add_verbatim(mr_conn *c, const char *s, size_t len);
-void mr_add_double(mr_conn *c, double d);
-void mr_add_bool(mr_conn *c, int v);
 /* An array of the names in d matching a glob pattern (NULL: all), less
  * those keep() refuses (KEYS, PUBSUB CHANNELS). */
 void mr_add_matching_names(mr_conn *c, mr_dict *d, const resp_span *pattern,
