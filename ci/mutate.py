@@ -43,8 +43,13 @@ EXCLUDED = {"server/main.c", "server/net.c", "server/net_listen.c", "server/net_
             "server/command_table.c"}
 
 
+# The tree mutants are drawn from: the working tree, or, when a run
+# resumes, the copy it started with (so later edits change nothing).
+TREE = ROOT
+
+
 def default_files():
-    files = sorted("server/" + f for f in os.listdir(os.path.join(ROOT, "server"))
+    files = sorted("server/" + f for f in os.listdir(os.path.join(TREE, "server"))
                    if f.endswith(".c"))
     return [f for f in files if f not in EXCLUDED] + ["resp/src/request.c"]
 
@@ -87,7 +92,7 @@ def code_lines(text):
 
 def sites(path):
     """Every mutation of one file: (line index, operator, new line)."""
-    text = open(os.path.join(ROOT, path)).read()
+    text = open(os.path.join(TREE, path)).read()
     out = []
     for i, line in code_lines(text):
         code = strip_strings(line.split("//")[0])
@@ -304,6 +309,9 @@ def main():
     ap.add_argument("--ids", help="comma-separated mutant ids to run (instead of a sample)")
     ap.add_argument("--rerun", action="store_true",
                     help="run the last run's survivors and timeouts again (after new cases)")
+    ap.add_argument("--resume", action="store_true",
+                    help="go on with the last seeded run where it stopped, on the copy of "
+                    "the tree it started with")
     ap.add_argument("--list", action="store_true", help="the survivors of the last run")
     ap.add_argument("--sites", action="store_true", help="count the places that can mutate")
     args = ap.parse_args()
@@ -316,9 +324,21 @@ def main():
         print()
         list_survivors(results, eq)
         return 0
+    done = []
+    if args.resume:
+        global TREE
+        if not os.path.exists(RESULTS):
+            sys.exit("ci/mutate: no run to resume (%s)" % RESULTS)
+        last = json.load(open(RESULTS))
+        if last.get("seed") is None:
+            sys.exit("ci/mutate: the last run was not a seeded sample; nothing to resume")
+        TREE = SRC
+        args.seed, args.count = last["seed"], last.get("count", args.count)
+        args.files = ",".join(last["files"])
+        done = last["mutants"]
     files = args.files.split(",") if args.files else default_files()
     for f in files:
-        if not os.path.exists(os.path.join(ROOT, f)):
+        if not os.path.exists(os.path.join(TREE, f)):
             sys.exit("ci/mutate: %s: no such file" % f)
     if args.rerun:
         if not os.path.exists(RESULTS):
@@ -340,24 +360,31 @@ def main():
     what = "chosen by id" if args.ids is not None else "seed %d" % args.seed
     print("ci/mutate: %s, %d mutants of %d places in %d files" %
           (what, len(picked), len(pool), len(files)), flush=True)
-    sync_tree()
+    if args.resume:
+        ids = set(m["id"] for m in done)
+        print("ci/mutate: resuming: %d done, %d to go" %
+              (len(done), sum(1 for m in picked if m["id"] not in ids)), flush=True)
+        picked = [m for m in picked if m["id"] not in ids]
+    else:
+        sync_tree()
     ok, out = build(args.jobs)
     if not ok:
         sys.exit("ci/mutate: the unmutated tree does not build:\n" + out[-2000:])
     status, out = run_suite(args.timeout, args.jobs)
     if status != "survived":
         sys.exit("ci/mutate: the suite fails on the unmutated server:\n" + out[-3000:])
-    results = []
+    results = list(done)
+    total = len(done) + len(picked)
     start = time.time()
-    for n, m in enumerate(picked, 1):
+    for n, m in enumerate(picked, len(done) + 1):
         t0 = time.time()
         m["status"], m["output"] = run_mutant(m, args)
         m["seconds"] = round(time.time() - t0, 1)
         results.append(m)
-        print("[%d/%d] %-15s %s:%d %s (%.0f s)" % (n, len(picked), m["status"], m["file"],
+        print("[%d/%d] %-15s %s:%d %s (%.0f s)" % (n, total, m["status"], m["file"],
                                                   m["line"], m["op"], m["seconds"]), flush=True)
-        json.dump({"seed": None if args.ids is not None else args.seed, "files": files,
-                   "mutants": results}, open(RESULTS, "w"), indent=1)
+        json.dump({"seed": None if args.ids is not None else args.seed, "count": args.count,
+                   "files": files, "mutants": results}, open(RESULTS, "w"), indent=1)
     build(args.jobs)  # back to the unmutated binaries
     print("\nci/mutate: %d mutants in %.0f s\n" % (len(results), time.time() - start))
     report(results, eq)

@@ -184,6 +184,17 @@ void mr_cmd_getdel(mr_conn *c, size_t argc, const resp_span *argv) {
     mr_db_delete(c->srv, c->db, KEY(1));
 }
 
+/* GETSET replies the old value and stores the new one without a TTL. */
+void mr_cmd_getset(mr_conn *c, size_t argc, const resp_span *argv) {
+    (void)argc;
+    mr_str *v;
+    if (!get_string(c, &argv[1], &v)) return;
+    if (v != NULL) mr_add_bulk(c, v->data, v->len);
+    else mr_add_null(c);
+    mr_str *n = mr_str_new(argv[2].ptr, argv[2].len);
+    mr_db_set(c->srv, c->db, KEY(1), &n->hdr, 0);
+}
+
 void mr_cmd_getex(mr_conn *c, size_t argc, const resp_span *argv) {
     int flags;
     const resp_span *ex;

@@ -26,6 +26,14 @@ void mr_cmd_append(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_strlen(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_getrange(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_setrange(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_getset(mr_conn *c, size_t argc, const resp_span *argv);
+
+/* cmd_bitmap.c */
+void mr_cmd_setbit(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_getbit(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_bitcount(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_bitpos(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_bitop(mr_conn *c, size_t argc, const resp_span *argv);
 
 /* cmd_list.c */
 void mr_cmd_lpush(mr_conn *c, size_t argc, const resp_span *argv);

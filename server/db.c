@@ -58,6 +58,19 @@ int mr_db_delete(mr_server *srv, int db, const char *key, size_t klen) {
     return 1;
 }
 
+mr_str *mr_db_string_at_least(mr_server *srv, int db, const char *key, size_t klen, size_t len) {
+    mr_dict_entry *e = mr_dict_find(srv->dbs[db].keys, key, klen);
+    if (e == NULL) {
+        mr_str *s = mr_str_alloc(len);
+        memset(s->data, 0, len);
+        mr_db_set(srv, db, key, klen, &s->hdr, 0);
+        return s;
+    }
+    mr_str *s = e->v.ptr;
+    if (s->len < len) e->v.ptr = s = mr_str_grow(s, len);
+    return s;
+}
+
 void mr_db_changed(mr_server *srv, int db, const char *key, size_t klen) {
     mr_watch_touch(srv, db, key, klen);
 }

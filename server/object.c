@@ -23,6 +23,15 @@ mr_str *mr_str_new(const char *data, size_t len) {
     return s;
 }
 
+mr_str *mr_str_grow(mr_str *s, size_t len) {
+    size_t old = s->len;
+    s = mr_xrealloc(s, sizeof *s + len + 1);
+    memset(s->data + old, 0, len - old);
+    s->len = len;
+    s->data[len] = '\0';
+    return s;
+}
+
 const char *mr_type_name(mr_type t) {
     switch (t) {
     case MR_TYPE_STRING: return "string";

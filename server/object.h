@@ -43,6 +43,8 @@ typedef struct mr_str {
 /* A string of len bytes, uninitialised but NUL-terminated. */
 mr_str *mr_str_alloc(size_t len);
 mr_str *mr_str_new(const char *data, size_t len);
+/* The string lengthened to len bytes, the new ones zero (it may move). */
+mr_str *mr_str_grow(mr_str *s, size_t len);
 
 /* TYPE's name for a type ("string", "list", ...). */
 const char *mr_type_name(mr_type t);

@@ -113,10 +113,15 @@ static int open_pair(rh_live *l, int c, int proto) {
         if (rh_conn_open(&l->conns[s][c], t[s]->host, t[s]->port, t[s]->timeout_ms, err,
                          sizeof err) != 0) {
             snprintf(l->error, sizeof l->error, "%s: %.200s", t[s]->name, err);
+            if (s == 1) rh_conn_close(&l->conns[0][c]);
             return -1;
         }
         l->conns[s][c].one_reader = 1;
-        if (handshake(l, t[s], &l->conns[s][c], proto) != 0) return -1;
+        if (handshake(l, t[s], &l->conns[s][c], proto) != 0) {
+            /* Not open as a pair: close what this call opened. */
+            for (int k = 0; k <= s; k++) rh_conn_close(&l->conns[k][c]);
+            return -1;
+        }
     }
     l->open[c] = 1;
     rh_model_init(&l->model[c], proto);
