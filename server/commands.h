@@ -28,6 +28,9 @@ void mr_cmd_getrange(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_setrange(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_getset(mr_conn *c, size_t argc, const resp_span *argv);
 
+/* cmd_lcs.c */
+void mr_cmd_lcs(mr_conn *c, size_t argc, const resp_span *argv);
+
 /* cmd_bitmap.c */
 void mr_cmd_setbit(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_getbit(mr_conn *c, size_t argc, const resp_span *argv);
