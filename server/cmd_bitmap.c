@@ -51,12 +51,14 @@ void mr_cmd_setbit(mr_conn *c, size_t argc, const resp_span *argv) {
     }
     mr_str *v;
     if (!get_string(c, &argv[1], &v)) return;
+    int grown = v == NULL || v->len <= (off >> 3);
     v = mr_db_string_at_least(c->srv, c->db, KEY(1), (off >> 3) + 1);
     unsigned char *p = (unsigned char *)v->data;
     int old = bit_at(p, off);
     unsigned char mask = (unsigned char)(1u << (7 - (off & 7)));
     p[off >> 3] = on ? (unsigned char)(p[off >> 3] | mask) : (unsigned char)(p[off >> 3] & ~mask);
-    mr_db_changed(c->srv, c->db, KEY(1));
+    /* As in Redis, a SETBIT that changes nothing is no write for WATCH. */
+    if (grown || old != on) mr_db_changed(c->srv, c->db, KEY(1));
     mr_add_integer(c, old);
 }
 

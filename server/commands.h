@@ -28,6 +28,10 @@ void mr_cmd_getrange(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_setrange(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_getset(mr_conn *c, size_t argc, const resp_span *argv);
 
+/* cmd_bitfield.c */
+void mr_cmd_bitfield(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_bitfield_ro(mr_conn *c, size_t argc, const resp_span *argv);
+
 /* cmd_lcs.c */
 void mr_cmd_lcs(mr_conn *c, size_t argc, const resp_span *argv);
 

@@ -59,11 +59,12 @@ int mr_db_delete(mr_server *srv, int db, const char *key, size_t klen) {
 }
 
 mr_str *mr_db_string_at_least(mr_server *srv, int db, const char *key, size_t klen, size_t len) {
-    mr_dict_entry *e = mr_dict_find(srv->dbs[db].keys, key, klen);
-    if (e == NULL) {
+    int created;
+    mr_dict_entry *e = mr_dict_upsert(srv->dbs[db].keys, key, klen, &created);
+    if (created) {
         mr_str *s = mr_str_alloc(len);
         memset(s->data, 0, len);
-        mr_db_set(srv, db, key, klen, &s->hdr, 0);
+        e->v.ptr = s;
         return s;
     }
     mr_str *s = e->v.ptr;

@@ -229,9 +229,11 @@ int mr_db_lookup_typed(mr_conn *c, const char *key, size_t klen, mr_type t, mr_o
 mr_str *mr_db_get_string(mr_server *srv, int db, const char *key, size_t klen);
 /* Sets a value (taking ownership); clears the expiry unless keep_ttl. */
 void mr_db_set(mr_server *srv, int db, const char *key, size_t klen, mr_obj *val, int keep_ttl);
-/* The string at key, at least len bytes long: created, or lengthened in
- * place with zero bytes (SETBIT past the end); its TTL stays.  The caller
- * then changes its bytes and calls mr_db_changed. */
+/* The string at key (checked to be one, or missing), at least len bytes
+ * long: created, or lengthened in place with zero bytes (SETBIT past the
+ * end); its TTL stays.  WATCH is not told: the caller calls mr_db_changed
+ * when the command counts as a write (Redis's SETBIT does when it made or
+ * lengthened the string or changed the bit; BITFIELD when it wrote). */
 mr_str *mr_db_string_at_least(mr_server *srv, int db, const char *key, size_t klen, size_t len);
 /* A value was changed in place (a push onto a list): WATCH sees it. */
 void mr_db_changed(mr_server *srv, int db, const char *key, size_t klen);
