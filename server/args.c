@@ -1,4 +1,5 @@
 /* server/args.c - reading a command's arguments as Redis does. */
+#include <limits.h>
 #include <string.h>
 #include <strings.h>
 
@@ -26,5 +27,25 @@ int mr_parse_ll(const resp_span *a, long long *out) {
 int mr_arg_ll(mr_conn *c, const resp_span *a, long long *out) {
     if (mr_parse_ll(a, out)) return 1;
     mr_add_error(c, MR_ERR_NOT_INT);
+    return 0;
+}
+
+int mr_arg_int(mr_conn *c, const resp_span *a, const char *msg, int *out) {
+    long long v;
+    int ok = mr_parse_ll(a, &v);
+    if (ok && v >= INT_MIN && v <= INT_MAX) {
+        *out = (int)v;
+        return 1;
+    }
+    if (msg != NULL) mr_add_error(c, msg);
+    else if (!ok) mr_add_error(c, MR_ERR_NOT_INT);
+    else mr_add_error(c, "ERR value is out of range, value must between -2147483648 and 2147483647");
+    return 0;
+}
+
+int mr_arg_db(mr_conn *c, const resp_span *a, const char *msg, int *out) {
+    if (!mr_arg_int(c, a, msg, out)) return 0;
+    if (*out >= 0 && *out < c->srv->cfg.databases) return 1;
+    mr_add_error(c, "ERR DB index is out of range");
     return 0;
 }

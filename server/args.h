@@ -22,4 +22,12 @@ int mr_parse_ll(const resp_span *a, long long *out);
  * of range" and returns 0. */
 int mr_arg_ll(mr_conn *c, const resp_span *a, long long *out);
 
+/* An int, as Redis's getIntFromObjectOrReply reads one: on failure
+ * replies msg when given, else Redis's texts for a non-integer or for
+ * one outside the int range, and returns 0. */
+int mr_arg_int(mr_conn *c, const resp_span *a, const char *msg, int *out);
+/* A database index (SELECT, MOVE, COPY's DB, SWAPDB): an int as above,
+ * then "ERR DB index is out of range" unless it names a database. */
+int mr_arg_db(mr_conn *c, const resp_span *a, const char *msg, int *out);
+
 #endif /* MR_ARGS_H */

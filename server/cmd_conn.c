@@ -204,18 +204,9 @@ void mr_cmd_auth(mr_conn *c, size_t argc, const resp_span *argv) {
 
 void mr_cmd_select(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
-    long long id;
-    if (!mr_arg_ll(c, &argv[1], &id)) return;
-    if (id < -2147483648LL || id > 2147483647LL) {
-        mr_add_error(c, "ERR value is out of range, value must between -2147483648 and "
-                        "2147483647");
-        return;
-    }
-    if (id < 0 || id >= c->srv->cfg.databases) {
-        mr_add_error(c, "ERR DB index is out of range");
-        return;
-    }
-    c->db = (int)id;
+    int id;
+    if (!mr_arg_db(c, &argv[1], NULL, &id)) return;
+    c->db = id;
     mr_add_ok(c);
 }
 

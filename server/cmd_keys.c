@@ -30,6 +30,11 @@ void mr_cmd_exists(mr_conn *c, size_t argc, const resp_span *argv) {
     mr_add_integer(c, n);
 }
 
+/* TOUCH counts as EXISTS does; this server keeps no access times. */
+void mr_cmd_touch(mr_conn *c, size_t argc, const resp_span *argv) {
+    mr_cmd_exists(c, argc, argv);
+}
+
 void mr_cmd_type(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     mr_obj *o = mr_db_lookup(c->srv, c->db, KEY(1));

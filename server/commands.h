@@ -28,6 +28,11 @@ void mr_cmd_getrange(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_setrange(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_getset(mr_conn *c, size_t argc, const resp_span *argv);
 
+/* cmd_dbs.c */
+void mr_cmd_move(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_copy(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_swapdb(mr_conn *c, size_t argc, const resp_span *argv);
+
 /* cmd_bitfield.c */
 void mr_cmd_bitfield(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_bitfield_ro(mr_conn *c, size_t argc, const resp_span *argv);
@@ -102,6 +107,7 @@ void mr_cmd_sunionstore(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_del(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_unlink(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_exists(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_touch(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_expire(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_pexpire(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_expireat(mr_conn *c, size_t argc, const resp_span *argv);

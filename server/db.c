@@ -123,6 +123,15 @@ static void flush_done(void *arg) {
     free(job);
 }
 
+void mr_db_swap(mr_server *srv, int a, int b) {
+    if (a == b) return;
+    mr_watch_touch_swap(srv, a, b);
+    mr_db *x = &srv->dbs[a], *y = &srv->dbs[b];
+    mr_dict *keys = x->keys, *expires = x->expires;
+    x->keys = y->keys, x->expires = y->expires;
+    y->keys = keys, y->expires = expires;
+}
+
 void mr_db_flush(mr_server *srv, int db, int async) {
     mr_db *d = &srv->dbs[db];
     mr_watch_touch_db(srv, db);

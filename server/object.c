@@ -43,6 +43,49 @@ const char *mr_type_name(mr_type t) {
     return "none";
 }
 
+static mr_obj *dup_list(mr_list *l) {
+    mr_list *n = mr_list_new();
+    mr_list_iter it;
+    const char *e;
+    size_t en;
+    mr_list_iter_init(&it, l, 0, 1);
+    while (mr_list_iter_next(&it, &e, &en)) mr_list_push(n, MR_LIST_TAIL, e, en);
+    return (mr_obj *)n;
+}
+
+static mr_obj *dup_hash(const mr_hashval *h) {
+    mr_hashval *n = mr_hash_new();
+    mr_hash_iter it;
+    const char *f, *v;
+    size_t fn, vn;
+    mr_hash_iter_init(&it, h);
+    while (mr_hash_iter_next(&it, &f, &fn, &v, &vn)) mr_hash_set(n, f, fn, v, vn);
+    mr_hash_iter_done(&it);
+    return (mr_obj *)n;
+}
+
+static mr_obj *dup_set(const mr_setval *s) {
+    mr_setval *n = mr_set_new();
+    mr_set_iter it;
+    const char *m;
+    size_t mn;
+    mr_set_iter_init(&it, s);
+    while (mr_set_iter_next(&it, &m, &mn)) mr_set_add(n, m, mn);
+    mr_set_iter_done(&it);
+    return (mr_obj *)n;
+}
+
+mr_obj *mr_obj_dup(mr_obj *o) {
+    switch ((mr_type)o->type) {
+    case MR_TYPE_STRING: return &mr_str_new(((mr_str *)o)->data, ((mr_str *)o)->len)->hdr;
+    case MR_TYPE_LIST: return dup_list((mr_list *)o);
+    case MR_TYPE_HASH: return dup_hash((const mr_hashval *)o);
+    case MR_TYPE_SET: return dup_set((const mr_setval *)o);
+    case MR_TYPE_ZSET: break; /* no command makes these yet */
+    }
+    abort();
+}
+
 void mr_obj_free(void *p) {
     mr_obj *o = p;
     if (o == NULL) return;

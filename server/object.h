@@ -48,6 +48,8 @@ mr_str *mr_str_grow(mr_str *s, size_t len);
 
 /* TYPE's name for a type ("string", "list", ...). */
 const char *mr_type_name(mr_type t);
+/* A deep copy of any value (COPY), in the same order where order shows. */
+mr_obj *mr_obj_dup(mr_obj *o);
 /* Frees any value (the keyspace's free function). */
 void mr_obj_free(void *obj);
 

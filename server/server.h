@@ -244,6 +244,8 @@ mr_obj *mr_db_unlink(mr_server *srv, int db, const char *key, size_t klen);
 int64_t mr_db_get_expire(mr_server *srv, int db, const char *key, size_t klen);
 void mr_db_set_expire(mr_server *srv, int db, const char *key, size_t klen, int64_t when_ms);
 int mr_db_persist(mr_server *srv, int db, const char *key, size_t klen);
+/* SWAPDB: the two databases exchange their keys (WATCH is told). */
+void mr_db_swap(mr_server *srv, int a, int b);
 /* Empties a database; with async the old tables are freed off the loop. */
 void mr_db_flush(mr_server *srv, int db, int async);
 /* Active expiry: samples keys with a TTL, as Redis's cycle does. */
@@ -280,6 +282,8 @@ void mr_watch_touch(mr_server *srv, int db, const char *key, size_t klen);
 /* A database is about to be emptied: every watched key in it that
  * exists counts as written. */
 void mr_watch_touch_db(mr_server *srv, int db);
+/* Before SWAPDB a b: the watched keys of both that the swap changes. */
+void mr_watch_touch_swap(mr_server *srv, int a, int b);
 void mr_watchers_free(void *p);
 
 /* ---- commands (command.h, dispatch.c) ---- */

@@ -121,6 +121,42 @@ void mr_watch_touch_db(mr_server *srv, int db) {
     mr_dict_iter_done(&it);
 }
 
+/* The keys watched in db `from`, which is about to hold what db `with`
+ * holds: each one present in either changes, except that an expired key
+ * replaced by nothing, or by another expired key, stays as it was, and an
+ * absent key replaced by an expired one is absent still (marked expired). */
+static void touch_swapped(mr_server *srv, int from, int with) {
+    mr_db *d = &srv->dbs[from], *o = &srv->dbs[with];
+    if (mr_dict_size(d->watched) == 0) return;
+    mr_dict_iter it;
+    mr_dict_iter_init(&it, d->watched);
+    for (mr_dict_entry *e; (e = mr_dict_iter_next(&it)) != NULL;) {
+        int here = mr_dict_find(d->keys, e->key, e->klen) != NULL;
+        int there = mr_dict_find(o->keys, e->key, e->klen) != NULL;
+        if (!here && !there) continue;
+        int there_expired = there && logically_expired(srv, with, e->key, e->klen);
+        mr_watchers *ws = e->v.ptr;
+        for (size_t i = 0; i < ws->len; i++) {
+            mr_watch *w = ws->items[i];
+            if (w->expired && !there) {
+                w->expired = 0;
+                continue;
+            }
+            if (w->expired ? there_expired : !here && there_expired) {
+                w->expired = 1;
+                continue;
+            }
+            w->conn->txn.dirty_cas = 1;
+        }
+    }
+    mr_dict_iter_done(&it);
+}
+
+void mr_watch_touch_swap(mr_server *srv, int a, int b) {
+    touch_swapped(srv, a, b);
+    touch_swapped(srv, b, a);
+}
+
 int mr_watched_key_expired(mr_conn *c) {
     for (size_t i = 0; i < c->txn.nwatches; i++) {
         const mr_watch *w = c->txn.watches[i];
