@@ -18,10 +18,11 @@ void mr_cmd_del(mr_conn *c, size_t argc, const resp_span *argv) {
     mr_add_integer(c, n);
 }
 
-/* Redis frees UNLINK's large values on another thread; here every value
- * is freed at once, as DEL does. */
+/* UNLINK frees large values on the thread pool, off the loop. */
 void mr_cmd_unlink(mr_conn *c, size_t argc, const resp_span *argv) {
-    mr_cmd_del(c, argc, argv);
+    long long n = 0;
+    for (size_t i = 1; i < argc; i++) n += mr_db_delete_lazy(c->srv, c->db, KEY(i));
+    mr_add_integer(c, n);
 }
 
 void mr_cmd_exists(mr_conn *c, size_t argc, const resp_span *argv) {

@@ -104,23 +104,52 @@ int mr_db_persist(mr_server *srv, int db, const char *key, size_t klen) {
     return 1;
 }
 
-typedef struct flush_job {
+/* Memory freed on the host's thread pool (FLUSHALL ASYNC, UNLINK of a
+ * large value), counted for INFO memory while it waits and once freed. */
+typedef struct lazyfree_job {
     mr_server *srv;
-    mr_dict *keys, *expires;
-    size_t nkeys;
-} flush_job;
+    mr_dict *keys, *expires; /* a database's tables, or NULL */
+    mr_obj *obj;             /* one value, or NULL */
+    size_t count;            /* the objects it frees */
+} lazyfree_job;
 
-static void flush_work(void *arg) {
-    flush_job *job = arg;
-    mr_dict_free(job->keys);
-    mr_dict_free(job->expires);
+static void lazyfree_work(void *arg) {
+    lazyfree_job *job = arg;
+    if (job->obj != NULL) mr_obj_free(job->obj);
+    if (job->keys != NULL) mr_dict_free(job->keys);
+    if (job->expires != NULL) mr_dict_free(job->expires);
 }
 
-static void flush_done(void *arg) {
-    flush_job *job = arg;
-    job->srv->lazyfree_pending -= job->nkeys;
-    job->srv->lazyfreed += job->nkeys;
+static void lazyfree_done(void *arg) {
+    lazyfree_job *job = arg;
+    job->srv->lazyfree_pending -= job->count;
+    job->srv->lazyfreed += job->count;
     free(job);
+}
+
+static void lazyfree(mr_server *srv, lazyfree_job job) {
+    lazyfree_job *j = mr_xmalloc(sizeof *j);
+    *j = job;
+    j->srv = srv;
+    srv->lazyfree_pending += j->count;
+    srv->host.run_blocking(lazyfree_work, lazyfree_done, j, srv->host.ud);
+}
+
+/* Redis frees a value on its background thread when freeing it takes
+ * more than 64 steps (LAZYFREE_THRESHOLD). */
+#define LAZYFREE_THRESHOLD 64
+
+int mr_db_delete_lazy(mr_server *srv, int db, const char *key, size_t klen) {
+    mr_db *d = &srv->dbs[db];
+    if (expire_if_needed(srv, d, key, klen)) return 0;
+    void *val;
+    if (!mr_dict_take(d->keys, key, klen, &val)) return 0;
+    mr_dict_delete(d->expires, key, klen);
+    mr_watch_touch(srv, db, key, klen);
+    if (srv->host.run_blocking != NULL && mr_obj_free_effort(val) > LAZYFREE_THRESHOLD)
+        lazyfree(srv, (lazyfree_job){.obj = val, .count = 1});
+    else mr_obj_free(val);
+    return 1;
 }
 
 void mr_db_swap(mr_server *srv, int a, int b) {
@@ -135,22 +164,17 @@ void mr_db_swap(mr_server *srv, int a, int b) {
 void mr_db_flush(mr_server *srv, int db, int async) {
     mr_db *d = &srv->dbs[db];
     mr_watch_touch_db(srv, db);
-    if (!async || srv->host.run_blocking == NULL) {
+    if (!async || srv->host.run_blocking == NULL || mr_dict_size(d->keys) == 0) {
         mr_dict_clear(d->keys);
         mr_dict_clear(d->expires);
         return;
     }
     /* The old tables are freed on the thread pool: a huge keyspace must
      * not stall every other client. */
-    flush_job *job = mr_xmalloc(sizeof *job);
-    job->srv = srv;
-    job->keys = d->keys;
-    job->expires = d->expires;
-    job->nkeys = mr_dict_size(d->keys);
+    lazyfree(srv, (lazyfree_job){.keys = d->keys, .expires = d->expires,
+                                 .count = mr_dict_size(d->keys)});
     d->keys = mr_dict_create(mr_obj_free);
     d->expires = mr_dict_create(NULL);
-    srv->lazyfree_pending += job->nkeys;
-    srv->host.run_blocking(flush_work, flush_done, job, srv->host.ud);
 }
 
 /* Redis's cycle samples 20 keys with a TTL at a time and goes on while

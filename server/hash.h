@@ -1,6 +1,6 @@
 /* server/hash.h - the hash value.  A small hash is one buffer of packed
  * entries (pack.h), field then value, in insertion order: Redis's
- * listpack encoding, which replies in that order.  Past 128 fields, or
+ * listpack encoding, which replies in that order.  Past 512 fields, or
  * with a field or value longer than 64 bytes (Redis's defaults for
  * hash-max-listpack-entries and hash-max-listpack-value), it becomes a
  * hash table for good, as in Redis. */
@@ -13,7 +13,7 @@
 #include "dict.h"
 #include "object.h"
 
-#define MR_HASH_LISTPACK_ENTRIES 128
+#define MR_HASH_LISTPACK_ENTRIES 512
 #define MR_HASH_LISTPACK_VALUE 64
 
 typedef struct mr_hashval {

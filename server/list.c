@@ -168,6 +168,12 @@ mr_list *mr_list_new(void) {
     return l;
 }
 
+size_t mr_list_nodes(const mr_list *l) {
+    size_t n = 0;
+    for (const mr_lnode *x = l->head; x != NULL; x = x->next) n++;
+    return n;
+}
+
 void mr_list_free(mr_list *l) {
     while (l->head != NULL) node_remove(l, l->head);
     free(l);

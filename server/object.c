@@ -86,6 +86,19 @@ mr_obj *mr_obj_dup(mr_obj *o) {
     abort();
 }
 
+size_t mr_obj_free_effort(const mr_obj *o) {
+    switch ((mr_type)o->type) {
+    case MR_TYPE_STRING: return 1;
+    case MR_TYPE_LIST: return mr_list_nodes((const mr_list *)o);
+    case MR_TYPE_HASH:
+        return o->encoding == MR_ENC_HASHTABLE ? mr_hash_len((const mr_hashval *)o) : 1;
+    case MR_TYPE_SET:
+        return o->encoding == MR_ENC_HASHTABLE ? mr_set_len((const mr_setval *)o) : 1;
+    case MR_TYPE_ZSET: break;
+    }
+    return 1;
+}
+
 void mr_obj_free(void *p) {
     mr_obj *o = p;
     if (o == NULL) return;

@@ -50,6 +50,10 @@ mr_str *mr_str_grow(mr_str *s, size_t len);
 const char *mr_type_name(mr_type t);
 /* A deep copy of any value (COPY), in the same order where order shows. */
 mr_obj *mr_obj_dup(mr_obj *o);
+/* How many steps freeing the value takes, as Redis counts them: a list's
+ * nodes, a hash table's entries, 1 for a single allocation (a string, a
+ * listpack, an intset). */
+size_t mr_obj_free_effort(const mr_obj *o);
 /* Frees any value (the keyspace's free function). */
 void mr_obj_free(void *obj);
 

@@ -238,6 +238,8 @@ mr_str *mr_db_string_at_least(mr_server *srv, int db, const char *key, size_t kl
 /* A value was changed in place (a push onto a list): WATCH sees it. */
 void mr_db_changed(mr_server *srv, int db, const char *key, size_t klen);
 int mr_db_delete(mr_server *srv, int db, const char *key, size_t klen);
+/* As mr_db_delete, but a large value is freed on the thread pool (UNLINK). */
+int mr_db_delete_lazy(mr_server *srv, int db, const char *key, size_t klen);
 /* Removes a key and hands its value over, expiry dropped (RENAME). */
 mr_obj *mr_db_unlink(mr_server *srv, int db, const char *key, size_t klen);
 /* Expiry time in ms, or -1 when the key has none. */

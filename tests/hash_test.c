@@ -20,7 +20,8 @@ typedef struct pair {
     int live;
 } pair;
 
-#define MODEL_MAX 400
+#define MODEL_MAX 1200
+_Static_assert(MODEL_MAX > 2 * MR_HASH_LISTPACK_ENTRIES, "a run must grow into a table");
 static pair model[MODEL_MAX];
 static size_t order[MODEL_MAX], norder; /* live fields in insertion order */
 

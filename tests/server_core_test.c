@@ -526,6 +526,73 @@ static void test_multi_exec(void **state) {
     mr_server_free(srv);
 }
 
+/* A thread pool that runs nothing until asked: the jobs wait in a list. */
+typedef struct pending_job {
+    void (*work)(void *), (*done)(void *);
+    void *arg;
+} pending_job;
+static pending_job pending_jobs[8];
+static int npending;
+
+static void defer_blocking(void (*work)(void *), void (*done)(void *), void *arg, void *ud) {
+    (void)ud;
+    assert_true(npending < 8);
+    pending_jobs[npending++] = (pending_job){work, done, arg};
+}
+
+static void run_pending(void) {
+    for (int i = 0; i < npending; i++) {
+        pending_jobs[i].work(pending_jobs[i].arg);
+        pending_jobs[i].done(pending_jobs[i].arg);
+    }
+    npending = 0;
+}
+
+/* UNLINK frees a value off the loop when freeing takes more than 64
+ * steps, as Redis does, and INFO memory counts it while it waits and
+ * once freed; DEL and small values are freed at once. */
+static void test_unlink_lazyfree(void **state) {
+    (void)state;
+    mr_config cfg;
+    mr_config_defaults(&cfg);
+    mr_host host = {.wake = on_wake, .run_blocking = defer_blocking, .ud = &host_state};
+    mr_server *srv = mr_server_create(&cfg, &host);
+    mr_conn *c = open_conn(srv, "127.0.0.1:1", 1);
+    char cmd[1024] = "SADD big";
+    for (int i = 0; i < 65; i++) snprintf(cmd + strlen(cmd), sizeof cmd - strlen(cmd), " m%d", i);
+    strcat(cmd, "\r\n");
+    expect_reply(c, cmd, ":65\r\n");
+    expect_reply(c, "SADD small m1 m2\r\nSADD ints 1 2 3\r\n", ":2\r\n:3\r\n");
+    expect_reply(c, "UNLINK small ints nokey\r\n", ":2\r\n");
+    assert_int_equal(npending, 0);
+    expect_reply(c, "UNLINK big\r\nEXISTS big\r\n", ":1\r\n:0\r\n");
+    assert_int_equal(npending, 1);
+    expect_reply_has(c, "INFO memory\r\n", "lazyfree_pending_objects:1\r\nlazyfreed_objects:0\r\n");
+    run_pending();
+    expect_reply_has(c, "INFO memory\r\n", "lazyfree_pending_objects:0\r\nlazyfreed_objects:1\r\n");
+    /* The 64-member set stays under the threshold; DEL never defers. */
+    cmd[0] = '\0';
+    strcpy(cmd, "SADD big");
+    for (int i = 0; i < 64; i++) snprintf(cmd + strlen(cmd), sizeof cmd - strlen(cmd), " m%d", i);
+    strcat(cmd, "\r\n");
+    expect_reply(c, cmd, ":64\r\n");
+    expect_reply(c, "UNLINK big\r\n", ":1\r\n");
+    expect_reply(c, "SADD big x m1 m2 m3 m4 m5 m6 m7 m8 m9 m10 m11 m12 m13 m14 m15 m16 m17 m18 "
+                    "m19 m20 m21 m22 m23 m24 m25 m26 m27 m28 m29 m30 m31 m32 m33 m34 m35 m36 m37 "
+                    "m38 m39 m40 m41 m42 m43 m44 m45 m46 m47 m48 m49 m50 m51 m52 m53 m54 m55 m56 "
+                    "m57 m58 m59 m60 m61 m62 m63 m64\r\nDEL big\r\n",
+                 ":65\r\n:1\r\n");
+    assert_int_equal(npending, 0);
+    /* FLUSHALL ASYNC counts the keys it frees. */
+    expect_reply(c, "SET a 1\r\nSET b 2\r\nFLUSHALL ASYNC\r\n", "+OK\r\n+OK\r\n+OK\r\n");
+    assert_int_equal(npending, 1);
+    expect_reply_has(c, "INFO memory\r\n", "lazyfree_pending_objects:2\r\n");
+    run_pending();
+    expect_reply_has(c, "INFO memory\r\n", "lazyfree_pending_objects:0\r\nlazyfreed_objects:3\r\n");
+    mr_conn_destroy(c);
+    mr_server_free(srv);
+}
+
 static void test_watch(void **state) {
     (void)state;
     mr_server *srv = server_with(NULL);
@@ -729,6 +796,7 @@ int main(void) {
         cmocka_unit_test(test_client_info_socket),
         cmocka_unit_test(test_multi_exec),
         cmocka_unit_test(test_watch),
+        cmocka_unit_test(test_unlink_lazyfree),
         cmocka_unit_test(test_watch_expiry),
         cmocka_unit_test(test_client_reply),
         cmocka_unit_test(test_config_set),
