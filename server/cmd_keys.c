@@ -27,18 +27,20 @@ void mr_cmd_unlink(mr_conn *c, size_t argc, const resp_span *argv) {
 
 void mr_cmd_exists(mr_conn *c, size_t argc, const resp_span *argv) {
     long long n = 0;
+    for (size_t i = 1; i < argc; i++) n += mr_db_peek(c->srv, c->db, KEY(i)) != NULL;
+    mr_add_integer(c, n);
+}
+
+/* TOUCH counts as EXISTS does, and marks the keys used. */
+void mr_cmd_touch(mr_conn *c, size_t argc, const resp_span *argv) {
+    long long n = 0;
     for (size_t i = 1; i < argc; i++) n += mr_db_lookup(c->srv, c->db, KEY(i)) != NULL;
     mr_add_integer(c, n);
 }
 
-/* TOUCH counts as EXISTS does; this server keeps no access times. */
-void mr_cmd_touch(mr_conn *c, size_t argc, const resp_span *argv) {
-    mr_cmd_exists(c, argc, argv);
-}
-
 void mr_cmd_type(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
-    mr_obj *o = mr_db_lookup(c->srv, c->db, KEY(1));
+    mr_obj *o = mr_db_peek(c->srv, c->db, KEY(1));
     mr_add_status(c, o != NULL ? mr_type_name((mr_type)o->type) : "none");
 }
 
@@ -125,7 +127,7 @@ enum { TTL_MS = 1, TTL_ABSOLUTE = 2 };
  * TTL_ABSOLUTE) in ms, or in seconds rounded to the nearest, as Redis
  * rounds both. */
 static void ttl_generic(mr_conn *c, const resp_span *argv, int how) {
-    if (mr_db_lookup(c->srv, c->db, KEY(1)) == NULL) {
+    if (mr_db_peek(c->srv, c->db, KEY(1)) == NULL) {
         mr_add_integer(c, -2);
         return;
     }
@@ -303,4 +305,48 @@ void mr_cmd_flushall(mr_conn *c, size_t argc, const resp_span *argv) {
     if (!flush_async(c, argc, argv, &async)) return;
     for (int i = 0; i < c->srv->cfg.databases; i++) mr_db_flush(c->srv, i, async);
     mr_add_ok(c);
+}
+
+/* ---- OBJECT ---- */
+
+/* The key's value without marking it used, or NULL after replying a
+ * null for a missing key. */
+static mr_obj *object_target(mr_conn *c, const resp_span *key) {
+    mr_obj *o = mr_db_peek(c->srv, c->db, key->ptr, key->len);
+    if (o == NULL) mr_add_null(c);
+    return o;
+}
+
+void mr_cmd_object_encoding(mr_conn *c, size_t argc, const resp_span *argv) {
+    (void)argc;
+    mr_obj *o = object_target(c, &argv[2]);
+    if (o != NULL) mr_add_bulk_cstr(c, mr_encoding_name(o));
+}
+
+/* Redis's OBJ_SHARED_REFCOUNT for its shared integers; 1 for the rest. */
+void mr_cmd_object_refcount(mr_conn *c, size_t argc, const resp_span *argv) {
+    (void)argc;
+    mr_obj *o = object_target(c, &argv[2]);
+    if (o != NULL) mr_add_integer(c, o->shared ? 2147483647 : 1);
+}
+
+/* Seconds since the key was last used, from the 24-bit LRU clock (which
+ * wraps every 194 days). */
+void mr_cmd_object_idletime(mr_conn *c, size_t argc, const resp_span *argv) {
+    (void)argc;
+    mr_obj *o = object_target(c, &argv[2]);
+    if (o == NULL) return;
+    uint32_t now = mr_lru_clock(c->srv);
+    uint32_t idle = now >= o->lru ? now - o->lru : now + (MR_LRU_CLOCK_MAX - o->lru);
+    mr_add_integer(c, idle);
+}
+
+/* Access frequencies are kept only under an LFU maxmemory-policy, which
+ * this server does not have. */
+void mr_cmd_object_freq(mr_conn *c, size_t argc, const resp_span *argv) {
+    (void)argc;
+    if (object_target(c, &argv[2]) == NULL) return;
+    mr_add_error(c, "ERR An LFU maxmemory policy is not selected, access frequency not tracked. "
+                    "Please note that when switching between policies at runtime LRU and LFU "
+                    "data will take some time to adjust.");
 }

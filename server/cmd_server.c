@@ -219,7 +219,7 @@ static void info_server(resp_buf *b, mr_server *srv) {
                (long)getpid(), ids, srv->cfg.port,
                (long long)srv->now_us, uptime,
                uptime / 86400, srv->cfg.hz, srv->cfg.hz,
-               (long long)((srv->now_ms / 1000) & ((1 << 24) - 1)), exe);
+               (long long)mr_lru_clock(srv), exe);
 }
 
 static void info_clients(resp_buf *b, mr_server *srv) {

@@ -103,7 +103,7 @@ static int parse_options(mr_conn *c, size_t argc, const resp_span *argv, size_t 
 static void set_with_expire(mr_conn *c, const resp_span *key, const resp_span *val,
                             int keep_ttl, int64_t when) {
     mr_server *srv = c->srv;
-    mr_db_set(srv, c->db, key->ptr, key->len, &mr_str_new(val->ptr, val->len)->hdr, keep_ttl);
+    mr_db_set(srv, c->db, key->ptr, key->len, &mr_str_value(val->ptr, val->len)->hdr, keep_ttl);
     if (when == 0) return;
     if (when <= srv->now_ms) mr_db_delete(srv, c->db, key->ptr, key->len);
     else mr_db_set_expire(srv, c->db, key->ptr, key->len, when);
@@ -191,7 +191,7 @@ void mr_cmd_getset(mr_conn *c, size_t argc, const resp_span *argv) {
     if (!get_string(c, &argv[1], &v)) return;
     if (v != NULL) mr_add_bulk(c, v->data, v->len);
     else mr_add_null(c);
-    mr_str *n = mr_str_new(argv[2].ptr, argv[2].len);
+    mr_str *n = mr_str_value(argv[2].ptr, argv[2].len);
     mr_db_set(c->srv, c->db, KEY(1), &n->hdr, 0);
 }
 
@@ -265,9 +265,7 @@ static void incr_by(mr_conn *c, const resp_span *key, long long by) {
         return;
     }
     cur += by;
-    char buf[32];
-    int n = snprintf(buf, sizeof buf, "%lld", cur);
-    mr_db_set(c->srv, c->db, key->ptr, key->len, &mr_str_new(buf, (size_t)n)->hdr, 1);
+    mr_db_set(c->srv, c->db, key->ptr, key->len, &mr_str_from_ll(cur)->hdr, 1);
     mr_add_integer(c, cur);
 }
 
@@ -342,13 +340,19 @@ void mr_cmd_append(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     mr_str *v;
     if (!get_string(c, &argv[1], &v)) return;
-    size_t old = v != NULL ? v->len : 0;
+    if (v == NULL) {
+        /* A new key holds the argument as SET would store it. */
+        mr_db_set(c->srv, c->db, KEY(1), &mr_str_value(argv[2].ptr, argv[2].len)->hdr, 1);
+        mr_add_integer(c, (long long)argv[2].len);
+        return;
+    }
+    size_t old = v->len;
     if (!length_ok(c, (long long)old, (long long)argv[2].len)) return;
-    mr_str *n = mr_str_alloc(old + argv[2].len);
-    if (old != 0) memcpy(n->data, v->data, old);
-    memcpy(n->data + old, argv[2].ptr, argv[2].len);
-    mr_db_set(c->srv, c->db, KEY(1), &n->hdr, 1);
-    mr_add_integer(c, (long long)n->len);
+    /* Lengthened in place, so that appending in a loop is not quadratic. */
+    v = mr_db_string_at_least(c->srv, c->db, KEY(1), old + argv[2].len);
+    if (argv[2].len != 0) memcpy(v->data + old, argv[2].ptr, argv[2].len);
+    mr_db_changed(c->srv, c->db, KEY(1));
+    mr_add_integer(c, (long long)v->len);
 }
 
 void mr_cmd_strlen(mr_conn *c, size_t argc, const resp_span *argv) {

@@ -17,11 +17,21 @@ static int expire_if_needed(mr_server *srv, mr_db *db, const char *key, size_t k
     return 1;
 }
 
-mr_obj *mr_db_lookup(mr_server *srv, int db, const char *key, size_t klen) {
+uint32_t mr_lru_clock(const mr_server *srv) {
+    return (uint32_t)((srv->now_ms / 1000) & MR_LRU_CLOCK_MAX);
+}
+
+mr_obj *mr_db_peek(mr_server *srv, int db, const char *key, size_t klen) {
     mr_db *d = &srv->dbs[db];
     if (expire_if_needed(srv, d, key, klen)) return NULL;
     mr_dict_entry *e = mr_dict_find(d->keys, key, klen);
     return e != NULL ? e->v.ptr : NULL;
+}
+
+mr_obj *mr_db_lookup(mr_server *srv, int db, const char *key, size_t klen) {
+    mr_obj *o = mr_db_peek(srv, db, key, klen);
+    if (o != NULL) o->lru = mr_lru_clock(srv);
+    return o;
 }
 
 int mr_db_lookup_typed(mr_conn *c, const char *key, size_t klen, mr_type t, mr_obj **out) {
@@ -44,6 +54,7 @@ void mr_db_set(mr_server *srv, int db, const char *key, size_t klen, mr_obj *val
     int created;
     mr_dict_entry *e = mr_dict_upsert(d->keys, key, klen, &created);
     if (!created) mr_obj_free(e->v.ptr);
+    val->lru = mr_lru_clock(srv);
     e->v.ptr = val;
     if (!keep_ttl) mr_dict_delete(d->expires, key, klen);
     mr_watch_touch(srv, db, key, klen);
@@ -64,11 +75,15 @@ mr_str *mr_db_string_at_least(mr_server *srv, int db, const char *key, size_t kl
     if (created) {
         mr_str *s = mr_str_alloc(len);
         memset(s->data, 0, len);
+        s->hdr.lru = mr_lru_clock(srv);
         e->v.ptr = s;
         return s;
     }
     mr_str *s = e->v.ptr;
     if (s->len < len) e->v.ptr = s = mr_str_grow(s, len);
+    /* Changed in place, as Redis's unshared copy is: "raw", the key's own. */
+    s->hdr.encoding = MR_ENC_RAW;
+    s->hdr.shared = 0;
     return s;
 }
 

@@ -1,6 +1,9 @@
 /* server/object.c - value headers, strings, and freeing any value. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <resp/request.h>
 
 #include "hash.h"
 #include "list.h"
@@ -10,8 +13,7 @@
 
 mr_str *mr_str_alloc(size_t len) {
     mr_str *s = mr_xmalloc(sizeof *s + len + 1);
-    s->hdr.type = MR_TYPE_STRING;
-    s->hdr.encoding = MR_ENC_RAW;
+    s->hdr = (mr_obj){.type = MR_TYPE_STRING, .encoding = MR_ENC_RAW};
     s->len = len;
     s->data[len] = '\0';
     return s;
@@ -20,7 +22,42 @@ mr_str *mr_str_alloc(size_t len) {
 mr_str *mr_str_new(const char *data, size_t len) {
     mr_str *s = mr_str_alloc(len);
     if (len != 0) memcpy(s->data, data, len);
+    if (len <= MR_EMBSTR_MAX) s->hdr.encoding = MR_ENC_EMBSTR;
     return s;
+}
+
+static void as_int(mr_str *s, long long v) {
+    s->hdr.encoding = MR_ENC_INT;
+    s->hdr.shared = v >= 0 && v < MR_SHARED_INTEGERS;
+}
+
+mr_str *mr_str_value(const char *data, size_t len) {
+    mr_str *s = mr_str_new(data, len);
+    long long v;
+    if (len <= 20 && resp_parse_integer(data, len, &v)) as_int(s, v);
+    return s;
+}
+
+mr_str *mr_str_from_ll(long long v) {
+    char buf[24];
+    int n = snprintf(buf, sizeof buf, "%lld", v);
+    mr_str *s = mr_str_new(buf, (size_t)n);
+    as_int(s, v);
+    return s;
+}
+
+const char *mr_encoding_name(const mr_obj *o) {
+    switch ((mr_encoding)o->encoding) {
+    case MR_ENC_RAW: return "raw";
+    case MR_ENC_EMBSTR: return "embstr";
+    case MR_ENC_INT: return "int";
+    case MR_ENC_QUICKLIST: return "quicklist";
+    case MR_ENC_LISTPACK: return "listpack";
+    case MR_ENC_HASHTABLE: return "hashtable";
+    case MR_ENC_INTSET: return "intset";
+    case MR_ENC_SKIPLIST: return "skiplist";
+    }
+    return "unknown";
 }
 
 mr_str *mr_str_grow(mr_str *s, size_t len) {
@@ -41,6 +78,14 @@ const char *mr_type_name(mr_type t) {
     case MR_TYPE_ZSET: return "zset";
     }
     return "none";
+}
+
+/* Same encoding; a shared integer's copy is a key's own (refcount 1). */
+static mr_obj *dup_string(const mr_str *s) {
+    mr_str *n = mr_str_alloc(s->len);
+    memcpy(n->data, s->data, s->len);
+    n->hdr.encoding = s->hdr.encoding;
+    return &n->hdr;
 }
 
 static mr_obj *dup_list(mr_list *l) {
@@ -77,7 +122,7 @@ static mr_obj *dup_set(const mr_setval *s) {
 
 mr_obj *mr_obj_dup(mr_obj *o) {
     switch ((mr_type)o->type) {
-    case MR_TYPE_STRING: return &mr_str_new(((mr_str *)o)->data, ((mr_str *)o)->len)->hdr;
+    case MR_TYPE_STRING: return dup_string((const mr_str *)o);
     case MR_TYPE_LIST: return dup_list((mr_list *)o);
     case MR_TYPE_HASH: return dup_hash((const mr_hashval *)o);
     case MR_TYPE_SET: return dup_set((const mr_setval *)o);

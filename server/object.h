@@ -31,7 +31,14 @@ typedef enum mr_encoding {
 typedef struct mr_obj {
     uint8_t type;     /* mr_type */
     uint8_t encoding; /* mr_encoding */
+    uint8_t shared;   /* an integer Redis would share (OBJECT REFCOUNT) */
+    uint32_t lru;     /* the LRU clock when last used (OBJECT IDLETIME) */
 } mr_obj;
+
+/* Redis shares the integers 0..9999 between keys (OBJ_SHARED_INTEGERS). */
+#define MR_SHARED_INTEGERS 10000
+/* Redis's longest string stored in one allocation with its header. */
+#define MR_EMBSTR_MAX 44
 
 /* A string value: length and bytes (a NUL follows, not counted). */
 typedef struct mr_str {
@@ -40,9 +47,20 @@ typedef struct mr_str {
     char data[];
 } mr_str;
 
-/* A string of len bytes, uninitialised but NUL-terminated. */
+/* A string of len bytes, uninitialised but NUL-terminated; encoded
+ * "raw" (a string built or changed in place: APPEND, SETRANGE, BITOP). */
 mr_str *mr_str_alloc(size_t len);
+/* A copy of data, encoded as Redis encodes a new string: "embstr" up to
+ * 44 bytes, else "raw" (INCRBYFLOAT's result, COPY). */
 mr_str *mr_str_new(const char *data, size_t len);
+/* A value as SET stores it (Redis's tryObjectEncoding): "int" when it
+ * reads as a long of at most 20 characters (shared for 0..9999), else as
+ * mr_str_new. */
+mr_str *mr_str_value(const char *data, size_t len);
+/* INCR's result: "int", shared for 0..9999. */
+mr_str *mr_str_from_ll(long long v);
+/* The name OBJECT ENCODING gives a value's encoding. */
+const char *mr_encoding_name(const mr_obj *o);
 /* The string lengthened to len bytes, the new ones zero (it may move). */
 mr_str *mr_str_grow(mr_str *s, size_t len);
 

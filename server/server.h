@@ -219,7 +219,14 @@ void mr_add_matching_names(mr_conn *c, mr_dict *d, const resp_span *pattern,
 #define MR_ERR_NO_KEY "ERR no such key"
 
 /* ---- keyspace (db.c) ---- */
-/* Looks a key up (any type), expiring it first if its time has passed. */
+/* Redis's LRU clock: seconds, in 24 bits (INFO's lru_clock). */
+#define MR_LRU_CLOCK_MAX ((1u << 24) - 1)
+uint32_t mr_lru_clock(const mr_server *srv);
+/* As mr_db_lookup, without marking the key used (EXISTS, TYPE, TTL,
+ * OBJECT: Redis's LOOKUP_NOTOUCH). */
+mr_obj *mr_db_peek(mr_server *srv, int db, const char *key, size_t klen);
+/* Looks a key up (any type), expiring it first if its time has passed,
+ * and marks it used now. */
 mr_obj *mr_db_lookup(mr_server *srv, int db, const char *key, size_t klen);
 /* A command's lookup of a key that must hold type t: 1 with *out the
  * value (NULL when the key is missing), or 0 after replying WRONGTYPE. */
