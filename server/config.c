@@ -562,11 +562,13 @@ static size_t quote_arg(char *out, size_t cap, const char *s) {
 }
 
 /* err: ">>> 'name "v1" "v2"'", a newline, then the reason, like
- * redis-server's report of a bad line. */
-static void arg_error(char *err, size_t errlen, const char *name, char **vals, int nvals,
-                      const char *reason) {
+ * redis-server's report of a bad line.  The name is quoted as well when
+ * it came as a value (after a bare "--"). */
+static void arg_error(char *err, size_t errlen, const char *name, int quote_name, char **vals,
+                      int nvals, const char *reason) {
     char line[512];
-    size_t n = (size_t)snprintf(line, sizeof line, "%s", name);
+    size_t n = quote_name ? quote_arg(line, sizeof line, name)
+                          : (size_t)snprintf(line, sizeof line, "%s", name);
     for (int i = 0; i < nvals && n < sizeof line; i++) {
         line[n++] = ' ';
         n += quote_arg(line + n, n < sizeof line ? sizeof line - n : 0, vals[i]);
@@ -575,8 +577,10 @@ static void arg_error(char *err, size_t errlen, const char *name, char **vals, i
     set_err(err, errlen, ">>> '%s'\n%s", line, reason);
 }
 
+/* "--name", or a bare "--", which redis-server also takes as starting a
+ * line of its own. */
 static int is_option(const char *arg) {
-    return arg[0] == '-' && arg[1] == '-' && arg[2] != '\0';
+    return arg[0] == '-' && arg[1] == '-';
 }
 
 /* Joins values with single spaces: redis-server takes `--bind a b` and
@@ -598,19 +602,19 @@ static char *join_values(char **vals, int n) {
 }
 
 /* One directive of the command line, its values collected. */
-static int apply_option(mr_config *c, const char *name, char **vals, int nvals, char *err,
-                        size_t errlen) {
+static int apply_option(mr_config *c, const char *name, int quote_name, char **vals, int nvals,
+                        char *err, size_t errlen) {
     char reason[256];
     int id = find_setting(name);
     if (id < 0) {
-        arg_error(err, errlen, name, vals, nvals, E_DIRECTIVE);
+        arg_error(err, errlen, name, quote_name, vals, nvals, E_DIRECTIVE);
         return -1;
     }
     /* Settings that take a list accept it as one or several arguments;
      * save may be empty. */
     int list = id == S_BIND || id == S_SAVE || id == S_CLIENT_OUTPUT_BUFFER_LIMIT;
     if ((list && nvals == 0 && id != S_SAVE) || (!list && nvals != 1)) {
-        arg_error(err, errlen, name, vals, nvals, "wrong number of arguments");
+        arg_error(err, errlen, name, quote_name, vals, nvals, "wrong number of arguments");
         return -1;
     }
     char *value = join_values(vals, nvals);
@@ -621,7 +625,7 @@ static int apply_option(mr_config *c, const char *name, char **vals, int nvals, 
     int rc = mr_config_set(c, settings[id], value, reason, sizeof reason);
     free(value);
     if (rc != 0) {
-        arg_error(err, errlen, name, vals, nvals, reason);
+        arg_error(err, errlen, name, quote_name, vals, nvals, reason);
         return -1;
     }
     return 0;
@@ -641,7 +645,7 @@ int mr_config_parse_args(mr_config *c, int argc, char **argv, char *err, size_t 
     int i = 0, rc = 0;
     while (rc == 0 && i < argc) {
         if (!is_option(argv[i])) {
-            arg_error(err, errlen, argv[i], NULL, 0,
+            arg_error(err, errlen, argv[i], 0, NULL, 0,
                       "expected --name value (configuration files are not supported)");
             rc = -1;
             break;
@@ -658,7 +662,10 @@ int mr_config_parse_args(mr_config *c, int argc, char **argv, char *err, size_t 
         if (nvals == 0 && i < argc && (strcasecmp(name, "save") != 0 || !is_option(argv[i])))
             vals[nvals++] = argv[i++];
         while (i < argc && !is_option(argv[i])) vals[nvals++] = argv[i++];
-        rc = apply_option(c, name, vals, nvals, err, errlen);
+        /* After a bare "--" the values are a line of their own, its first
+         * word the directive; with none, an empty line, skipped. */
+        if (name[0] != '\0') rc = apply_option(c, name, 0, vals, nvals, err, errlen);
+        else if (nvals > 0) rc = apply_option(c, vals[0], 1, vals + 1, nvals - 1, err, errlen);
         free_words(&w);
     }
     free(vals);

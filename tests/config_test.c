@@ -480,6 +480,18 @@ static void parse_fails(const char *want, ...) {
     assert_string_equal(err, want);
 }
 
+static void test_parse_args_bare_dashes(void **state) {
+    (void)state;
+    mr_config c;
+    char err[512] = "";
+    if (parse(&c, err, sizeof err, "--port", "6380", "--", (char *)NULL) != 0) fail_msg("%s", err);
+    assert_int_equal(c.port, 6380);
+    if (parse(&c, err, sizeof err, "--hz", "5", "--", "port", "6381", (char *)NULL) != 0)
+        fail_msg("%s", err);
+    assert_int_equal(c.port, 6381);
+    assert_int_equal(c.hz, 5);
+}
+
 static void test_parse_args_errors(void **state) {
     (void)state;
     /* redis-server's report: the directive as it read it, then why. */
@@ -490,6 +502,15 @@ static void test_parse_args_errors(void **state) {
     parse_fails(">>> 'port'\nwrong number of arguments", "--port", (char *)NULL);
     parse_fails(">>> 'port \"1\" \"2\"'\nwrong number of arguments", "--port", "1", "2",
                 (char *)NULL);
+    /* A bare "--" starts a line of its own, the next word its directive
+     * (quoted in the report, as redis-server shows it); alone it is an
+     * empty line. */
+    parse_fails(">>> '\"x\"'\nBad directive or wrong number of arguments", "--port", "1", "--", "x",
+                (char *)NULL);
+    parse_fails(">>> '\"--appendonly\" \"no\"'\nBad directive or wrong number of arguments", "--",
+                "--appendonly", "no", (char *)NULL);
+    parse_fails(">>> '\"port\" \"x\"'\nargument couldn't be parsed into an integer", "--", "port",
+                "x", (char *)NULL);
     /* After a bare name the next argument is its value, whatever it is. */
     parse_fails(">>> 'port \"--hz\" \"5\"'\nwrong number of arguments", "--port", "--hz", "5",
                 (char *)NULL);
@@ -497,7 +518,7 @@ static void test_parse_args_errors(void **state) {
                 "bar", (char *)NULL);
     parse_fails(">>> 'help'\nBad directive or wrong number of arguments", "--port", "6380",
                 "--help", (char *)NULL);
-    parse_fails(">>> ' \"1\"'\nBad directive or wrong number of arguments", "--  ", "1",
+    parse_fails(">>> '\"1\"'\nBad directive or wrong number of arguments", "--  ", "1",
                 (char *)NULL);
     parse_fails(">>> 'bind'\nwrong number of arguments", "--bind", (char *)NULL);
     parse_fails(">>> 'loglevel \"foo\"'\nargument(s) must be one of the following: debug, "
@@ -643,6 +664,7 @@ int main(void) {
         cmocka_unit_test(test_compat_settings),
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_parse_args),
+        cmocka_unit_test(test_parse_args_bare_dashes),
         cmocka_unit_test(test_parse_args_errors),
         cmocka_unit_test(test_config_get_patterns),
         cmocka_unit_test(test_config_get_after_set),
