@@ -156,6 +156,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     cfg.loglevel = MR_LOG_WARNING + 1; /* quiet */
     cfg.normal_limit.hard = 1 << 16;
     cfg.pubsub_limit.hard = 1 << 16;
+    cfg.proto_max_bulk_len = 1 << 20; /* strings of at most 1 MB, as in server_fuzz.c */
     mr_net *net = mr_net_open(&cfg);
     if (net == NULL) return 0;
     client clients[MAX_CLIENTS];
