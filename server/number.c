@@ -7,8 +7,12 @@
 
 #include "number.h"
 
+/* Redis reads a long double from a buffer of 5 KiB (MAX_LONG_DOUBLE_CHARS)
+ * with room for the terminating NUL: 5119 characters at most. */
+#define LONG_DOUBLE_CHARS (5 * 1024)
+
 int mr_parse_long_double(const char *s, size_t len, long double *out) {
-    char buf[5 * 1024 + 1];
+    char buf[LONG_DOUBLE_CHARS];
     if (len == 0 || len >= sizeof buf) return 0;
     memcpy(buf, s, len);
     buf[len] = '\0';
