@@ -640,6 +640,30 @@ static uint64_t hash_in_child(const char *seed) {
     return (uint64_t)h;
 }
 
+/* SipHash-1-3 known answers for the key MR_HASH_SEED=12345 gives
+ * (k0, k1 = the first two splitmix64 outputs from 12345), computed by an
+ * independent implementation that reproduces the SipHash-2-4 paper's
+ * vectors: the empty message, 1 to 8 bytes (a whole block), a NUL inside,
+ * and 64 bytes 00..3f. */
+static void test_hash_known_answers(void **state) {
+    (void)state;
+    static const char *const want[] = {"d264d01caee154e3", "3e9a6d0a059a0205", "8e74d0451e435eab",
+                                       "8f6fcca7922e37ae", "225ca18ed5af4e85", "47903d71dfa6367e"};
+    char cmd[4096];
+    setenv("MR_HASH_SEED", "12345", 1);
+    snprintf(cmd, sizeof cmd, "'%s' --print-vectors", self_path);
+    FILE *f = popen(cmd, "r");
+    unsetenv("MR_HASH_SEED");
+    assert_non_null(f);
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        char line[64];
+        assert_non_null(fgets(line, sizeof line, f));
+        line[strcspn(line, "\n")] = '\0';
+        assert_string_equal(line, want[i]);
+    }
+    assert_int_equal(pclose(f), 0);
+}
+
 static void test_hash(void **state) {
     (void)state;
     assert_int_equal(mr_hash("abc", 3), mr_hash("abc", 3));
@@ -671,9 +695,22 @@ int main(int argc, char **argv) {
         printf("%llx\n", (unsigned long long)mr_hash("hello\0world", 11));
         return 0;
     }
+    if (argc == 2 && strcmp(argv[1], "--print-vectors") == 0) {
+        unsigned char bytes[64];
+        for (int i = 0; i < 64; i++) bytes[i] = (unsigned char)i;
+        const struct {
+            const char *p;
+            size_t n;
+        } msgs[] = {{"", 0}, {"a", 1}, {"abcdefg", 7}, {"abcdefgh", 8}, {"hello\0world", 11},
+                    {(const char *)bytes, 64}};
+        for (size_t i = 0; i < sizeof msgs / sizeof msgs[0]; i++)
+            printf("%016llx\n", (unsigned long long)mr_hash(msgs[i].p, msgs[i].n));
+        return 0;
+    }
     self_path = argv[0];
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_empty),
+        cmocka_unit_test(test_hash_known_answers),
         cmocka_unit_test(test_add_find_delete_100k_binary_keys),
         cmocka_unit_test(test_empty_and_nul_keys_are_distinct),
         cmocka_unit_test(test_rehash_progress),
