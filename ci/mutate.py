@@ -154,8 +154,11 @@ def choose(files, seed, count):
 def sync_tree():
     """The tree as it is now (uncommitted changes included) into SRC."""
     os.makedirs(SRC, exist_ok=True)
-    subprocess.run(["rsync", "-a", "--delete", "--exclude", "/build", "--exclude", "/.git",
-                    ROOT + "/", SRC + "/"], check=True)
+    # Compared by content, written with the time of the copy: a file the
+    # last run restored after mutating it has an object newer than the
+    # working tree's edit, so a preserved timestamp would keep it stale.
+    subprocess.run(["rsync", "-a", "--no-times", "--checksum", "--delete", "--exclude", "/build",
+                    "--exclude", "/.git", ROOT + "/", SRC + "/"], check=True)
     if not os.path.isdir(BUILD):
         subprocess.run(["cmake", "-S", SRC, "-B", BUILD, "-G", "Ninja",
                         "-DCMAKE_BUILD_TYPE=Release", "-DCMAKE_C_FLAGS_RELEASE=-O1 -DNDEBUG",
