@@ -62,9 +62,14 @@ void mr_cmd_copy(mr_conn *c, size_t argc, const resp_span *argv) {
 void mr_cmd_swapdb(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     int a, b;
-    if (!mr_arg_db(c, &argv[1], "ERR invalid first DB index", &a) ||
-        !mr_arg_db(c, &argv[2], "ERR invalid second DB index", &b))
+    /* Both are read as ints before either is checked as a database. */
+    if (!mr_arg_int(c, &argv[1], "ERR invalid first DB index", &a) ||
+        !mr_arg_int(c, &argv[2], "ERR invalid second DB index", &b))
         return;
+    if (a < 0 || a >= c->srv->cfg.databases || b < 0 || b >= c->srv->cfg.databases) {
+        mr_add_error(c, "ERR DB index is out of range");
+        return;
+    }
     mr_db_swap(c->srv, a, b);
     mr_add_ok(c);
 }

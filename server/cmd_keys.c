@@ -336,8 +336,8 @@ void mr_cmd_object_idletime(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     mr_obj *o = object_target(c, &argv[2]);
     if (o == NULL) return;
-    uint32_t now = mr_lru_clock(c->srv);
-    uint32_t idle = now >= o->lru ? now - o->lru : now + (MR_LRU_CLOCK_MAX - o->lru);
+    uint32_t now = mr_lru_clock(c->srv), lru = mr_obj_lru(c->srv, o);
+    uint32_t idle = now >= lru ? now - lru : now + (MR_LRU_CLOCK_MAX - lru);
     mr_add_integer(c, idle);
 }
 

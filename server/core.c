@@ -56,7 +56,11 @@ const mr_config *mr_server_config(const mr_server *srv) {
 void mr_server_set_time_us(mr_server *srv, int64_t now_us) {
     srv->now_us = now_us;
     srv->now_ms = now_us / 1000;
-    if (srv->start_ms == 0) srv->start_ms = srv->now_ms;
+    if (srv->start_ms == 0) {
+        srv->start_ms = srv->now_ms;
+        uint32_t clock = mr_lru_clock(srv);
+        for (size_t i = 0; i < MR_SHARED_INTEGERS; i++) srv->shared_lru[i] = clock;
+    }
 }
 
 void mr_server_set_time(mr_server *srv, int64_t now_ms) {

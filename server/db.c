@@ -21,6 +21,23 @@ uint32_t mr_lru_clock(const mr_server *srv) {
     return (uint32_t)((srv->now_ms / 1000) & MR_LRU_CLOCK_MAX);
 }
 
+/* A shared integer's value: its index in srv->shared_lru. */
+static size_t shared_index(const mr_obj *o) {
+    const mr_str *s = (const mr_str *)o;
+    size_t v = 0;
+    for (size_t i = 0; i < s->len; i++) v = v * 10 + (size_t)(s->data[i] - '0');
+    return v;
+}
+
+uint32_t mr_obj_lru(const mr_server *srv, const mr_obj *o) {
+    return o->shared ? srv->shared_lru[shared_index(o)] : o->lru;
+}
+
+static void touch_lru(mr_server *srv, mr_obj *o) {
+    if (o->shared) srv->shared_lru[shared_index(o)] = mr_lru_clock(srv);
+    else o->lru = mr_lru_clock(srv);
+}
+
 mr_obj *mr_db_peek(mr_server *srv, int db, const char *key, size_t klen) {
     mr_db *d = &srv->dbs[db];
     if (expire_if_needed(srv, d, key, klen)) return NULL;
@@ -30,7 +47,7 @@ mr_obj *mr_db_peek(mr_server *srv, int db, const char *key, size_t klen) {
 
 mr_obj *mr_db_lookup(mr_server *srv, int db, const char *key, size_t klen) {
     mr_obj *o = mr_db_peek(srv, db, key, klen);
-    if (o != NULL) o->lru = mr_lru_clock(srv);
+    if (o != NULL) touch_lru(srv, o);
     return o;
 }
 
@@ -54,7 +71,8 @@ void mr_db_set(mr_server *srv, int db, const char *key, size_t klen, mr_obj *val
     int created;
     mr_dict_entry *e = mr_dict_upsert(d->keys, key, klen, &created);
     if (!created) mr_obj_free(e->v.ptr);
-    val->lru = mr_lru_clock(srv);
+    /* Storing is no use of a shared integer: its clock stays. */
+    if (!val->shared) val->lru = mr_lru_clock(srv);
     e->v.ptr = val;
     if (!keep_ttl) mr_dict_delete(d->expires, key, klen);
     mr_watch_touch(srv, db, key, klen);

@@ -54,6 +54,10 @@ struct mr_server {
     size_t lazyfree_pending;      /* keys FLUSHALL ASYNC has still to free */
     unsigned long long lazyfreed; /* keys freed on the thread pool, ever */
     uint64_t parser_gen; /* bumped when the request parser's settings change */
+    /* The LRU clock of each shared integer: in Redis every key holding
+     * one shares its object, so using any of them sets it for all, and it
+     * starts at the server's start (OBJECT IDLETIME). */
+    uint32_t shared_lru[MR_SHARED_INTEGERS];
 };
 
 /* A small set of connections (subscribers of one channel or pattern), in
@@ -222,6 +226,9 @@ void mr_add_matching_names(mr_conn *c, mr_dict *d, const resp_span *pattern,
 /* Redis's LRU clock: seconds, in 24 bits (INFO's lru_clock). */
 #define MR_LRU_CLOCK_MAX ((1u << 24) - 1)
 uint32_t mr_lru_clock(const mr_server *srv);
+/* When the value was last used: its own LRU clock, or its shared
+ * integer's. */
+uint32_t mr_obj_lru(const mr_server *srv, const mr_obj *o);
 /* As mr_db_lookup, without marking the key used (EXISTS, TYPE, TTL,
  * OBJECT: Redis's LOOKUP_NOTOUCH). */
 mr_obj *mr_db_peek(mr_server *srv, int db, const char *key, size_t klen);
