@@ -130,8 +130,11 @@ def sites(path):
     return text, out
 
 
-def mutant_id(path, original, op, new):
-    h = hashlib.sha1("\0".join((path, original.strip(), op, new.strip())).encode())
+def mutant_id(path, original, op, new, twin=0):
+    """Stable while the line's text stays; the same change of a line that
+    appears again in the file (twin 1, 2, ...) gets an id of its own."""
+    parts = (path, original.strip(), op, new.strip()) + ((str(twin),) if twin else ())
+    h = hashlib.sha1("\0".join(parts).encode())
     return h.hexdigest()[:10]
 
 
@@ -141,9 +144,13 @@ def choose(files, seed, count):
     for path in files:
         text, ss = sites(path)
         lines = text.split("\n")
+        seen = {}
         for i, op, new in ss:
+            key = (lines[i].strip(), op, new.strip())
+            twin = seen.get(key, 0)
+            seen[key] = twin + 1
             pool.append({"file": path, "line": i + 1, "op": op, "original": lines[i],
-                         "mutant": new, "id": mutant_id(path, lines[i], op, new)})
+                         "mutant": new, "id": mutant_id(path, lines[i], op, new, twin)})
     rng = random.Random(seed)
     picked = rng.sample(pool, min(count, len(pool)))
     return pool, picked
