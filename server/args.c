@@ -49,3 +49,20 @@ int mr_arg_db(mr_conn *c, const resp_span *a, const char *msg, int *out) {
     mr_add_error(c, "ERR DB index is out of range");
     return 0;
 }
+
+int mr_arg_bit_offset(mr_conn *c, const resp_span *a, unsigned field_bits, uint64_t *out) {
+    int hash = field_bits > 0 && a->len > 0 && a->ptr[0] == '#';
+    resp_span n = {a->ptr + hash, a->len - (size_t)hash};
+    long long off;
+    int ok = mr_parse_ll(&n, &off);
+    if (ok && hash) {
+        uint64_t wrapped = (uint64_t)off * field_bits;
+        memcpy(&off, &wrapped, sizeof off);
+    }
+    if (!ok || off < 0 || (off >> 3) >= c->srv->cfg.proto_max_bulk_len) {
+        mr_add_error(c, "ERR bit offset is not an integer or out of range");
+        return 0;
+    }
+    *out = (uint64_t)off;
+    return 1;
+}

@@ -4,6 +4,7 @@
 #define MR_ARGS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <resp/request.h>
 
@@ -29,5 +30,12 @@ int mr_arg_int(mr_conn *c, const resp_span *a, const char *msg, int *out);
 /* A database index (SELECT, MOVE, COPY's DB, SWAPDB): an int as above,
  * then "ERR DB index is out of range" unless it names a database. */
 int mr_arg_db(mr_conn *c, const resp_span *a, const char *msg, int *out);
+
+/* A bit offset (SETBIT, GETBIT, BITFIELD): a plain integer, or with
+ * field_bits > 0 also "#n", the n-th field of that width (the product
+ * wraps as Redis's does).  It must address a bit of the longest string
+ * proto-max-bulk-len allows; else "ERR bit offset is not an integer or
+ * out of range" is replied and 0 returned. */
+int mr_arg_bit_offset(mr_conn *c, const resp_span *a, unsigned field_bits, uint64_t *out);
 
 #endif /* MR_ARGS_H */

@@ -29,7 +29,6 @@ typedef struct field_op {
 static const char E_TYPE[] =
     "ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 "
     "is.";
-static const char E_OFFSET[] = "ERR bit offset is not an integer or out of range";
 
 /* ---- parsing ---- */
 
@@ -53,26 +52,6 @@ static int parse_type(mr_conn *c, const resp_span *a, field_op *op) {
     }
     op->sign = sign;
     op->bits = (unsigned)bits;
-    return 1;
-}
-
-/* A bit offset, or "#n" for the n-th field of this width.  The product
- * wraps as Redis's does on 64-bit machines; the result must be a bit
- * inside the longest string proto-max-bulk-len allows. */
-static int parse_offset(mr_conn *c, const resp_span *a, field_op *op) {
-    int hash = a->len > 0 && a->ptr[0] == '#';
-    resp_span n = {a->ptr + hash, a->len - (size_t)hash};
-    long long off;
-    if (!mr_parse_ll(&n, &off)) {
-        mr_add_error(c, E_OFFSET);
-        return 0;
-    }
-    if (hash) off = as_signed((uint64_t)off * op->bits);
-    if (off < 0 || (off >> 3) >= c->srv->cfg.proto_max_bulk_len) {
-        mr_add_error(c, E_OFFSET);
-        return 0;
-    }
-    op->offset = (uint64_t)off;
     return 1;
 }
 
@@ -107,7 +86,9 @@ static long parse_ops(mr_conn *c, size_t argc, const resp_span *argv, field_op *
         }
         op->overflow = rule;
         op->value = 0;
-        if (!parse_type(c, &argv[j + 1], op) || !parse_offset(c, &argv[j + 2], op)) return -1;
+        if (!parse_type(c, &argv[j + 1], op) ||
+            !mr_arg_bit_offset(c, &argv[j + 2], op->bits, &op->offset))
+            return -1;
         if (op->code != OP_GET) {
             long long v;
             if (!mr_arg_ll(c, &argv[j + 3], &v)) return -1;
@@ -143,9 +124,7 @@ static void write_field(unsigned char *p, uint64_t offset, unsigned bits, uint64
 
 static int64_t sign_extend(uint64_t v, unsigned bits) {
     if (bits < 64 && (v >> (bits - 1)) & 1) v |= ~(uint64_t)0 << bits;
-    int64_t s;
-    memcpy(&s, &v, sizeof s);
-    return s;
+    return as_signed(v);
 }
 
 /* value + incr in the field: 0 when it fits (*out the result), 1 or -1

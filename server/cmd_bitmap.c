@@ -12,45 +12,23 @@
 
 #define KEY(i) argv[i].ptr, argv[i].len
 
-static const char E_OFFSET[] = "ERR bit offset is not an integer or out of range";
 static const char E_BIT[] = "ERR bit is not an integer or out of range";
-
-/* A bit offset, as SETBIT and GETBIT take one: an address inside the
- * longest string proto-max-bulk-len allows. */
-static int arg_bit_offset(mr_conn *c, const resp_span *a, size_t *out) {
-    long long off;
-    if (!mr_parse_ll(a, &off) || off < 0 || (off >> 3) >= c->srv->cfg.proto_max_bulk_len) {
-        mr_add_error(c, E_OFFSET);
-        return 0;
-    }
-    *out = (size_t)off;
-    return 1;
-}
 
 static int bit_at(const unsigned char *p, size_t off) {
     return (p[off >> 3] >> (7 - (off & 7))) & 1;
 }
 
-/* The string at a key: 1 with *v (NULL when missing), or 0 after
- * WRONGTYPE. */
-static int get_string(mr_conn *c, const resp_span *key, mr_str **v) {
-    mr_obj *o;
-    if (!mr_db_lookup_typed(c, key->ptr, key->len, MR_TYPE_STRING, &o)) return 0;
-    *v = (mr_str *)o;
-    return 1;
-}
-
 void mr_cmd_setbit(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
-    size_t off;
+    uint64_t off;
     long long on;
-    if (!arg_bit_offset(c, &argv[2], &off)) return;
+    if (!mr_arg_bit_offset(c, &argv[2], 0, &off)) return;
     if (!mr_parse_ll(&argv[3], &on) || (on != 0 && on != 1)) {
         mr_add_error(c, E_BIT);
         return;
     }
     mr_str *v;
-    if (!get_string(c, &argv[1], &v)) return;
+    if (!mr_db_lookup_string(c, &argv[1], &v)) return;
     int grown = v == NULL || v->len <= (off >> 3);
     v = mr_db_string_at_least(c->srv, c->db, KEY(1), (off >> 3) + 1);
     unsigned char *p = (unsigned char *)v->data;
@@ -64,10 +42,10 @@ void mr_cmd_setbit(mr_conn *c, size_t argc, const resp_span *argv) {
 
 void mr_cmd_getbit(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
-    size_t off;
-    if (!arg_bit_offset(c, &argv[2], &off)) return;
+    uint64_t off;
+    if (!mr_arg_bit_offset(c, &argv[2], 0, &off)) return;
     mr_str *v;
-    if (!get_string(c, &argv[1], &v)) return;
+    if (!mr_db_lookup_string(c, &argv[1], &v)) return;
     int bit = v != NULL && (off >> 3) < v->len ? bit_at((const unsigned char *)v->data, off) : 0;
     mr_add_integer(c, bit);
 }
@@ -125,7 +103,7 @@ static long long count_bits(const unsigned char *p, bit_range r) {
 
 void mr_cmd_bitcount(mr_conn *c, size_t argc, const resp_span *argv) {
     mr_str *v;
-    if (!get_string(c, &argv[1], &v)) return;
+    if (!mr_db_lookup_string(c, &argv[1], &v)) return;
     if (v == NULL) {
         mr_add_integer(c, 0);
         return;
@@ -171,7 +149,7 @@ void mr_cmd_bitpos(mr_conn *c, size_t argc, const resp_span *argv) {
         return;
     }
     mr_str *v;
-    if (!get_string(c, &argv[1], &v)) return;
+    if (!mr_db_lookup_string(c, &argv[1], &v)) return;
     /* A missing key is an endless run of zero bits. */
     if (v == NULL) {
         mr_add_integer(c, bit ? -1 : 0);
@@ -241,7 +219,7 @@ void mr_cmd_bitop(mr_conn *c, size_t argc, const resp_span *argv) {
     mr_str **src = mr_xmalloc(n * sizeof *src);
     size_t maxlen = 0;
     for (size_t k = 0; k < n; k++) {
-        if (!get_string(c, &argv[3 + k], &src[k])) {
+        if (!mr_db_lookup_string(c, &argv[3 + k], &src[k])) {
             free(src);
             return;
         }

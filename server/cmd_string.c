@@ -11,15 +11,6 @@
 
 #define KEY(i) argv[i].ptr, argv[i].len
 
-/* The string at a key: 1 with *v (NULL when the key is missing), or 0
- * after replying WRONGTYPE. */
-static int get_string(mr_conn *c, const resp_span *key, mr_str **v) {
-    mr_obj *o;
-    if (!mr_db_lookup_typed(c, key->ptr, key->len, MR_TYPE_STRING, &o)) return 0;
-    *v = (mr_str *)o;
-    return 1;
-}
-
 /* ---- expiry options shared by SET, GETEX, SETEX, PSETEX ---- */
 
 enum {
@@ -162,7 +153,7 @@ void mr_cmd_psetex(mr_conn *c, size_t argc, const resp_span *argv) {
 void mr_cmd_get(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     mr_str *v;
-    if (!get_string(c, &argv[1], &v)) return;
+    if (!mr_db_lookup_string(c, &argv[1], &v)) return;
     if (v == NULL) {
         c->srv->stats.keyspace_misses++;
         mr_add_null(c);
@@ -175,7 +166,7 @@ void mr_cmd_get(mr_conn *c, size_t argc, const resp_span *argv) {
 void mr_cmd_getdel(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     mr_str *v;
-    if (!get_string(c, &argv[1], &v)) return;
+    if (!mr_db_lookup_string(c, &argv[1], &v)) return;
     if (v == NULL) {
         mr_add_null(c);
         return;
@@ -188,7 +179,7 @@ void mr_cmd_getdel(mr_conn *c, size_t argc, const resp_span *argv) {
 void mr_cmd_getset(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     mr_str *v;
-    if (!get_string(c, &argv[1], &v)) return;
+    if (!mr_db_lookup_string(c, &argv[1], &v)) return;
     if (v != NULL) mr_add_bulk(c, v->data, v->len);
     else mr_add_null(c);
     mr_str *n = mr_str_value(argv[2].ptr, argv[2].len);
@@ -201,7 +192,7 @@ void mr_cmd_getex(mr_conn *c, size_t argc, const resp_span *argv) {
     int64_t when = 0;
     if (!parse_options(c, argc, argv, 2, 0, &flags, &ex)) return;
     mr_str *v;
-    if (!get_string(c, &argv[1], &v)) return;
+    if (!mr_db_lookup_string(c, &argv[1], &v)) return;
     if (v == NULL) {
         /* Redis reads the time only once it has found the key. */
         mr_add_null(c);
@@ -254,7 +245,7 @@ void mr_cmd_msetnx(mr_conn *c, size_t argc, const resp_span *argv) {
 
 static void incr_by(mr_conn *c, const resp_span *key, long long by) {
     mr_str *v;
-    if (!get_string(c, key, &v)) return;
+    if (!mr_db_lookup_string(c, key, &v)) return;
     long long cur = 0;
     if (v != NULL) {
         resp_span s = {v->data, v->len};
@@ -301,7 +292,7 @@ void mr_cmd_incrbyfloat(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     long double incr, cur = 0;
     mr_str *v;
-    if (!get_string(c, &argv[1], &v)) return;
+    if (!mr_db_lookup_string(c, &argv[1], &v)) return;
     if (v != NULL && !mr_parse_long_double(v->data, v->len, &cur)) {
         mr_add_error(c, MR_ERR_NOT_FLOAT);
         return;
@@ -339,7 +330,7 @@ static int length_ok(mr_conn *c, long long size, long long append) {
 void mr_cmd_append(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     mr_str *v;
-    if (!get_string(c, &argv[1], &v)) return;
+    if (!mr_db_lookup_string(c, &argv[1], &v)) return;
     if (v == NULL) {
         /* A new key holds the argument as SET would store it. */
         mr_db_set(c->srv, c->db, KEY(1), &mr_str_value(argv[2].ptr, argv[2].len)->hdr, 1);
@@ -358,7 +349,7 @@ void mr_cmd_append(mr_conn *c, size_t argc, const resp_span *argv) {
 void mr_cmd_strlen(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     mr_str *v;
-    if (!get_string(c, &argv[1], &v)) return;
+    if (!mr_db_lookup_string(c, &argv[1], &v)) return;
     mr_add_integer(c, v != NULL ? (long long)v->len : 0);
 }
 
@@ -367,7 +358,7 @@ void mr_cmd_getrange(mr_conn *c, size_t argc, const resp_span *argv) {
     long long start, end;
     if (!mr_arg_ll(c, &argv[2], &start) || !mr_arg_ll(c, &argv[3], &end)) return;
     mr_str *v;
-    if (!get_string(c, &argv[1], &v)) return;
+    if (!mr_db_lookup_string(c, &argv[1], &v)) return;
     long long len = v != NULL ? (long long)v->len : 0;
     if (v == NULL || (start < 0 && end < 0 && start > end)) {
         mr_add_bulk(c, "", 0);
@@ -394,7 +385,7 @@ void mr_cmd_setrange(mr_conn *c, size_t argc, const resp_span *argv) {
         return;
     }
     mr_str *v;
-    if (!get_string(c, &argv[1], &v)) return;
+    if (!mr_db_lookup_string(c, &argv[1], &v)) return;
     size_t old = v != NULL ? v->len : 0;
     if (argv[3].len == 0) {
         mr_add_integer(c, (long long)old);

@@ -61,6 +61,13 @@ int mr_db_lookup_typed(mr_conn *c, const char *key, size_t klen, mr_type t, mr_o
     return 1;
 }
 
+int mr_db_lookup_string(mr_conn *c, const resp_span *key, mr_str **v) {
+    mr_obj *o;
+    if (!mr_db_lookup_typed(c, key->ptr, key->len, MR_TYPE_STRING, &o)) return 0;
+    *v = (mr_str *)o;
+    return 1;
+}
+
 mr_str *mr_db_get_string(mr_server *srv, int db, const char *key, size_t klen) {
     mr_obj *o = mr_db_lookup(srv, db, key, klen);
     return o != NULL && o->type == MR_TYPE_STRING ? (mr_str *)o : NULL;
@@ -173,12 +180,8 @@ static void lazyfree(mr_server *srv, lazyfree_job job) {
 #define LAZYFREE_THRESHOLD 64
 
 int mr_db_delete_lazy(mr_server *srv, int db, const char *key, size_t klen) {
-    mr_db *d = &srv->dbs[db];
-    if (expire_if_needed(srv, d, key, klen)) return 0;
-    void *val;
-    if (!mr_dict_take(d->keys, key, klen, &val)) return 0;
-    mr_dict_delete(d->expires, key, klen);
-    mr_watch_touch(srv, db, key, klen);
+    mr_obj *val = mr_db_unlink(srv, db, key, klen);
+    if (val == NULL) return 0;
     if (srv->host.run_blocking != NULL && mr_obj_free_effort(val) > LAZYFREE_THRESHOLD)
         lazyfree(srv, (lazyfree_job){.obj = val, .count = 1});
     else mr_obj_free(val);

@@ -238,6 +238,9 @@ mr_obj *mr_db_lookup(mr_server *srv, int db, const char *key, size_t klen);
 /* A command's lookup of a key that must hold type t: 1 with *out the
  * value (NULL when the key is missing), or 0 after replying WRONGTYPE. */
 int mr_db_lookup_typed(mr_conn *c, const char *key, size_t klen, mr_type t, mr_obj **out);
+/* mr_db_lookup_typed for a string: 1 with *v (NULL when the key is
+ * missing), or 0 after replying WRONGTYPE. */
+int mr_db_lookup_string(mr_conn *c, const resp_span *key, mr_str **v);
 /* The string at key, for commands that read any key as a string or
  * nothing (MGET): NULL when missing or of another type. */
 mr_str *mr_db_get_string(mr_server *srv, int db, const char *key, size_t klen);

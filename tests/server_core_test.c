@@ -548,6 +548,16 @@ static void run_pending(void) {
     npending = 0;
 }
 
+/* SADD key m0 .. m(n-1), a set of n string members (a hash table). */
+static void sadd_members(mr_conn *c, const char *key, int n) {
+    char cmd[1024], want[16];
+    int len = snprintf(cmd, sizeof cmd, "SADD %s", key);
+    for (int i = 0; i < n; i++) len += snprintf(cmd + len, sizeof cmd - (size_t)len, " m%d", i);
+    snprintf(cmd + len, sizeof cmd - (size_t)len, "\r\n");
+    snprintf(want, sizeof want, ":%d\r\n", n);
+    expect_reply(c, cmd, want);
+}
+
 /* UNLINK frees a value off the loop when freeing takes more than 64
  * steps, as Redis does, and INFO memory counts it while it waits and
  * once freed; DEL and small values are freed at once. */
@@ -558,10 +568,7 @@ static void test_unlink_lazyfree(void **state) {
     mr_host host = {.wake = on_wake, .run_blocking = defer_blocking, .ud = &host_state};
     mr_server *srv = mr_server_create(&cfg, &host);
     mr_conn *c = open_conn(srv, "127.0.0.1:1", 1);
-    char cmd[1024] = "SADD big";
-    for (int i = 0; i < 65; i++) snprintf(cmd + strlen(cmd), sizeof cmd - strlen(cmd), " m%d", i);
-    strcat(cmd, "\r\n");
-    expect_reply(c, cmd, ":65\r\n");
+    sadd_members(c, "big", 65);
     expect_reply(c, "SADD small m1 m2\r\nSADD ints 1 2 3\r\n", ":2\r\n:3\r\n");
     expect_reply(c, "UNLINK small ints nokey\r\n", ":2\r\n");
     assert_int_equal(npending, 0);
@@ -571,17 +578,10 @@ static void test_unlink_lazyfree(void **state) {
     run_pending();
     expect_reply_has(c, "INFO memory\r\n", "lazyfree_pending_objects:0\r\nlazyfreed_objects:1\r\n");
     /* The 64-member set stays under the threshold; DEL never defers. */
-    cmd[0] = '\0';
-    strcpy(cmd, "SADD big");
-    for (int i = 0; i < 64; i++) snprintf(cmd + strlen(cmd), sizeof cmd - strlen(cmd), " m%d", i);
-    strcat(cmd, "\r\n");
-    expect_reply(c, cmd, ":64\r\n");
+    sadd_members(c, "big", 64);
     expect_reply(c, "UNLINK big\r\n", ":1\r\n");
-    expect_reply(c, "SADD big x m1 m2 m3 m4 m5 m6 m7 m8 m9 m10 m11 m12 m13 m14 m15 m16 m17 m18 "
-                    "m19 m20 m21 m22 m23 m24 m25 m26 m27 m28 m29 m30 m31 m32 m33 m34 m35 m36 m37 "
-                    "m38 m39 m40 m41 m42 m43 m44 m45 m46 m47 m48 m49 m50 m51 m52 m53 m54 m55 m56 "
-                    "m57 m58 m59 m60 m61 m62 m63 m64\r\nDEL big\r\n",
-                 ":65\r\n:1\r\n");
+    sadd_members(c, "big", 65);
+    expect_reply(c, "DEL big\r\n", ":1\r\n");
     assert_int_equal(npending, 0);
     /* FLUSHALL ASYNC counts the keys it frees. */
     expect_reply(c, "SET a 1\r\nSET b 2\r\nFLUSHALL ASYNC\r\n", "+OK\r\n+OK\r\n+OK\r\n");
