@@ -38,4 +38,24 @@ int mr_arg_db(mr_conn *c, const resp_span *a, const char *msg, int *out);
  * out of range" is replied and 0 returned. */
 int mr_arg_bit_offset(mr_conn *c, const resp_span *a, unsigned field_bits, uint64_t *out);
 
+/* What LMPOP and ZMPOP read (BLMPOP and BZMPOP too, from their
+ * numkeys on): numkeys, the keys, one of two end words (end 0 or 1), then
+ * [COUNT n] (1 when absent).  Redis's texts on failure, and 0. */
+typedef struct mr_mpop_args {
+    size_t first_key, nkeys;
+    int end;
+    long long count;
+} mr_mpop_args;
+int mr_arg_mpop(mr_conn *c, size_t argc, const resp_span *argv, size_t numkeys_at,
+                const char *const ends[2], mr_mpop_args *out);
+
+/* SPOP and ZPOPMIN's optional count (argv[2]): -1 when absent, else a
+ * non-negative integer; a syntax error past it.  0 after replying. */
+int mr_arg_pop_count(mr_conn *c, size_t argc, const resp_span *argv, long long *count);
+
+/* HRANDFIELD and ZRANDMEMBER's count (argv[2]) and optional with_word
+ * (argv[3]): Redis's range checks and texts, or 0 after replying. */
+int mr_arg_rand_count(mr_conn *c, size_t argc, const resp_span *argv, const char *with_word,
+                      long long *count, int *with);
+
 #endif /* MR_ARGS_H */

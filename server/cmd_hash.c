@@ -318,21 +318,8 @@ void mr_cmd_hrandfield(mr_conn *c, size_t argc, const resp_span *argv) {
         return;
     }
     long long count;
-    if (!mr_arg_ll(c, &argv[2], &count)) return;
-    if (count == LLONG_MIN) {
-        mr_add_error(c, "ERR value is out of range, value must between -9223372036854775807 and "
-                        "9223372036854775807");
-        return;
-    }
-    int withvalues = argc == 4;
-    if (argc > 4 || (withvalues && !mr_arg_is(&argv[3], "withvalues"))) {
-        mr_add_error(c, MR_ERR_SYNTAX);
-        return;
-    }
-    if (withvalues && (count < -LLONG_MAX / 2 || count > LLONG_MAX / 2)) {
-        mr_add_error(c, "ERR value is out of range");
-        return;
-    }
+    int withvalues;
+    if (!mr_arg_rand_count(c, argc, argv, "withvalues", &count, &withvalues)) return;
     if (!get_hash(c, &argv[1], &h)) return;
     if (h == NULL || count == 0) {
         mr_add_array(c, 0);

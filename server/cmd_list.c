@@ -138,37 +138,17 @@ void mr_cmd_rpop(mr_conn *c, size_t argc, const resp_span *argv) {
 
 /* LMPOP numkeys key... LEFT|RIGHT [COUNT n]: the first non-empty list. */
 void mr_cmd_lmpop(mr_conn *c, size_t argc, const resp_span *argv) {
-    long long numkeys, count = -1;
-    if (!mr_parse_ll(&argv[1], &numkeys) || numkeys < 1) {
-        mr_add_error(c, "ERR numkeys should be greater than 0");
-        return;
-    }
-    mr_list_end end;
-    if ((unsigned long long)numkeys >= argc - 2) {
-        mr_add_error(c, MR_ERR_SYNTAX);
-        return;
-    }
-    size_t where = 2 + (size_t)numkeys;
-    if (!arg_end(c, &argv[where], &end)) return;
-    for (size_t j = where + 1; j < argc; j++) {
-        if (count == -1 && mr_arg_is(&argv[j], "count") && j + 1 < argc) {
-            j++;
-            if (!mr_parse_ll(&argv[j], &count) || count < 1) {
-                mr_add_error(c, "ERR count should be greater than 0");
-                return;
-            }
-        } else {
-            mr_add_error(c, MR_ERR_SYNTAX);
-            return;
-        }
-    }
-    for (size_t k = 2; k < where; k++) {
+    static const char *const ends[2] = {"left", "right"};
+    mr_mpop_args a;
+    if (!mr_arg_mpop(c, argc, argv, 1, ends, &a)) return;
+    mr_list_end end = a.end == 0 ? MR_LIST_HEAD : MR_LIST_TAIL;
+    for (size_t k = a.first_key; k < a.first_key + a.nkeys; k++) {
         mr_list *l;
         if (!get_list(c, &argv[k], &l)) return;
         if (l == NULL) continue;
         mr_add_array(c, 2);
         mr_add_bulk(c, argv[k].ptr, argv[k].len);
-        pop_and_reply(c, l, end, count < 0 ? 1 : count);
+        pop_and_reply(c, l, end, a.count);
         list_changed(c, &argv[k], l);
         return;
     }

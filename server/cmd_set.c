@@ -173,15 +173,8 @@ static void random_members(mr_conn *c, mr_setval *s, long long count, int pop) {
 
 void mr_cmd_spop(mr_conn *c, size_t argc, const resp_span *argv) {
     mr_setval *s;
-    long long count = -1;
-    if (argc > 3) {
-        mr_add_error(c, MR_ERR_SYNTAX);
-        return;
-    }
-    if (argc == 3 && (!mr_parse_ll(&argv[2], &count) || count < 0)) {
-        mr_add_error(c, "ERR value is out of range, must be positive");
-        return;
-    }
+    long long count;
+    if (!mr_arg_pop_count(c, argc, argv, &count)) return;
     if (!get_set(c, &argv[1], &s)) return;
     if (s == NULL || count == 0) {
         if (count >= 0) mr_add_set(c, 0);

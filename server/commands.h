@@ -66,6 +66,46 @@ void mr_cmd_linsert(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_lrem(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_ltrim(mr_conn *c, size_t argc, const resp_span *argv);
 
+/* cmd_zset.c */
+void mr_cmd_zadd(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_zincrby(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_zrem(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_zscore(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_zmscore(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_zcard(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_zrank(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_zrevrank(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_zrandmember(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_zscan(mr_conn *c, size_t argc, const resp_span *argv);
+
+/* cmd_zrange.c */
+void mr_cmd_zrange(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_zrangestore(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_zrevrange(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_zrangebyscore(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_zrevrangebyscore(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_zrangebylex(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_zrevrangebylex(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_zcount(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_zlexcount(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_zremrangebyrank(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_zremrangebyscore(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_zremrangebylex(mr_conn *c, size_t argc, const resp_span *argv);
+
+/* cmd_zsetop.c */
+void mr_cmd_zunion(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_zinter(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_zdiff(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_zunionstore(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_zinterstore(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_zdiffstore(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_zintercard(mr_conn *c, size_t argc, const resp_span *argv);
+
+/* cmd_zpop.c */
+void mr_cmd_zpopmin(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_zpopmax(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_zmpop(mr_conn *c, size_t argc, const resp_span *argv);
+
 /* cmd_hash.c */
 void mr_cmd_hset(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_hmset(mr_conn *c, size_t argc, const resp_span *argv);

@@ -1,10 +1,12 @@
-/* server/number.c - long doubles as Redis reads and prints them. */
+/* server/number.c - numbers as Redis reads and prints them (number.h). */
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "mem.h"
 #include "number.h"
 
 /* Redis reads a long double from a buffer of 5 KiB (MAX_LONG_DOUBLE_CHARS)
@@ -41,4 +43,37 @@ size_t mr_format_long_double(long double v, char *buf, size_t cap) {
         n = 1;
     }
     return (size_t)n;
+}
+
+/* strtod over a NUL-terminated copy (arguments may hold NULs, as Redis's
+ * do: strtod stops at the first).  Returns the characters read. */
+static size_t strtod_copy(const char *s, size_t len, double *out) {
+    char small[128];
+    char *buf = len < sizeof small ? small : mr_xmalloc(len + 1);
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    char *end;
+    errno = 0;
+    *out = strtod(buf, &end);
+    size_t used = (size_t)(end - buf);
+    if (*end != '\0') used = (size_t)-1; /* stopped before a NUL: not a number */
+    else if (used != len) used = (size_t)-2; /* stopped at a NUL inside */
+    if (buf != small) free(buf);
+    return used;
+}
+
+int mr_parse_double(const char *s, size_t len, double *out) {
+    if (len == 0 || isspace((unsigned char)s[0])) return 0;
+    int saved = errno;
+    size_t used = strtod_copy(s, len, out);
+    int range = errno == ERANGE;
+    errno = saved;
+    if (used != len || isnan(*out)) return 0;
+    if (range && (*out == HUGE_VAL || *out == -HUGE_VAL || fpclassify(*out) == FP_ZERO)) return 0;
+    return 1;
+}
+
+int mr_parse_double_bound(const char *s, size_t len, double *out) {
+    size_t used = strtod_copy(s, len, out);
+    return used != (size_t)-1 && !isnan(*out);
 }

@@ -8,6 +8,7 @@
 #include "hash.h"
 #include "list.h"
 #include "set.h"
+#include "zset.h"
 #include "mem.h"
 #include "object.h"
 
@@ -126,7 +127,7 @@ mr_obj *mr_obj_dup(mr_obj *o) {
     case MR_TYPE_LIST: return dup_list((mr_list *)o);
     case MR_TYPE_HASH: return dup_hash((const mr_hashval *)o);
     case MR_TYPE_SET: return dup_set((const mr_setval *)o);
-    case MR_TYPE_ZSET: break; /* no command makes these yet */
+    case MR_TYPE_ZSET: return &mr_zset_dup((const mr_zsetval *)o)->hdr;
     }
     abort();
 }
@@ -139,7 +140,8 @@ size_t mr_obj_free_effort(const mr_obj *o) {
         return o->encoding == MR_ENC_HASHTABLE ? mr_hash_len((const mr_hashval *)o) : 1;
     case MR_TYPE_SET:
         return o->encoding == MR_ENC_HASHTABLE ? mr_set_len((const mr_setval *)o) : 1;
-    case MR_TYPE_ZSET: break;
+    case MR_TYPE_ZSET:
+        return o->encoding == MR_ENC_SKIPLIST ? mr_zset_len((const mr_zsetval *)o) : 1;
     }
     return 1;
 }
@@ -152,7 +154,7 @@ void mr_obj_free(void *p) {
     case MR_TYPE_LIST: mr_list_free((mr_list *)o); return;
     case MR_TYPE_HASH: mr_hash_free((mr_hashval *)o); return;
     case MR_TYPE_SET: mr_set_free((mr_setval *)o); return;
-    case MR_TYPE_ZSET: break; /* no command makes these yet */
+    case MR_TYPE_ZSET: mr_zset_free((mr_zsetval *)o); return;
     }
     abort();
 }

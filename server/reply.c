@@ -82,6 +82,11 @@ void mr_add_bulk(mr_conn *c, const char *s, size_t len) {
     resp_write_bulk_string(&c->out, s, len);
 }
 
+void mr_add_double(mr_conn *c, double v) {
+    if (mr_conn_muted(c)) return;
+    resp_write_double(&c->out, c->proto, v);
+}
+
 void mr_add_bulk_cstr(mr_conn *c, const char *s) {
     if (mr_conn_muted(c)) return;
     resp_write_bulk_string(&c->out, s, strlen(s));

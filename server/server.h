@@ -200,6 +200,9 @@ void mr_buf_printf(resp_buf *b, const char *fmt, ...)
 void mr_add_integer(mr_conn *c, long long v);
 void mr_add_bulk(mr_conn *c, const char *s, size_t len);
 void mr_add_bulk_cstr(mr_conn *c, const char *s);
+/* A double as Redis's addReplyDouble: %.17g as a bulk string (RESP2) or a
+ * double (RESP3), infinities as inf and -inf. */
+void mr_add_double(mr_conn *c, double v);
 void mr_add_null(mr_conn *c);       /* $-1 or _ */
 void mr_add_null_array(mr_conn *c); /* *-1 or _ */
 void mr_add_array(mr_conn *c, size_t n);
