@@ -300,6 +300,7 @@ static void client_info_line(resp_buf *b, const mr_conn *cl, size_t cmd_mem) {
     char flags[8], *f = flags;
     if (mr_conn_subscriptions(cl) > 0) *f++ = 'P';
     if (cl->txn.active) *f++ = 'x';
+    if (cl->block != NULL) *f++ = 'b';
     if (cl->txn.dirty_cas) *f++ = 'd';
     if (cl->close == MR_CLOSE_AFTER_REPLY) *f++ = 'c';
     if (cl->close == MR_CLOSE_NOW) *f++ = 'A';
@@ -550,4 +551,30 @@ void mr_cmd_security_warning(mr_conn *c, size_t argc, const resp_span *argv) {
         logged_ms = now;
     }
     c->close = MR_CLOSE_NOW;
+}
+
+/* CLIENT UNBLOCK id [TIMEOUT|ERROR]: the reason is read before the id. */
+void mr_cmd_client_unblock(mr_conn *c, size_t argc, const resp_span *argv) {
+    mr_unblock_how how = MR_UNBLOCK_TIMEOUT;
+    long long id;
+    if (argc > 4) {
+        mr_add_error(c, MR_ERR_SYNTAX);
+        return;
+    }
+    if (argc == 4) {
+        if (mr_arg_is(&argv[3], "error")) {
+            how = MR_UNBLOCK_ERROR;
+        } else if (!mr_arg_is(&argv[3], "timeout")) {
+            mr_add_error(c, "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+            return;
+        }
+    }
+    if (!mr_arg_ll(c, &argv[2], &id)) return;
+    mr_conn *target = client_by_id(c->srv, id);
+    if (target == NULL || target->block == NULL) {
+        mr_add_integer(c, 0);
+        return;
+    }
+    mr_unblock(target, how);
+    mr_add_integer(c, 1);
 }

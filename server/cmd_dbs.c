@@ -8,8 +8,11 @@
 
 static const char E_SAME[] = "ERR source and destination objects are the same";
 
-/* Puts val at key in db with the expiry when (-1: none). */
+/* Puts val at key in db with the expiry when (-1: none).  As in Redis,
+ * an old value is deleted and the key added anew, so clients blocked on
+ * the key are served. */
 static void place(mr_conn *c, int db, const resp_span *key, mr_obj *val, int64_t when) {
+    mr_db_delete(c->srv, db, key->ptr, key->len);
     mr_db_set(c->srv, db, key->ptr, key->len, val, 0);
     if (when >= 0) mr_db_set_expire(c->srv, db, key->ptr, key->len, when);
 }

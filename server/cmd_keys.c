@@ -254,6 +254,8 @@ static void rename_generic(mr_conn *c, const resp_span *argv, int nx) {
     }
     int64_t when = mr_db_get_expire(srv, c->db, KEY(1));
     mr_obj *v = mr_db_unlink(srv, c->db, KEY(1));
+    /* Deleted and added anew, as Redis does: waiters on the key are served. */
+    mr_db_delete(srv, c->db, KEY(2));
     mr_db_set(srv, c->db, KEY(2), v, 0);
     if (when != -1) mr_db_set_expire(srv, c->db, KEY(2), when);
     if (nx) mr_add_integer(c, 1);

@@ -6,21 +6,18 @@
 #include <string.h>
 
 #include "commands.h"
-#include "list.h"
+#include "list_cmd.h"
 
 #define KEY(i) argv[i].ptr, argv[i].len
 
-/* The list at a key: 1 with *l (NULL when the key is missing), or 0
- * after replying WRONGTYPE. */
-static int get_list(mr_conn *c, const resp_span *key, mr_list **l) {
+int mr_list_lookup(mr_conn *c, const resp_span *key, mr_list **l) {
     mr_obj *o;
     if (!mr_db_lookup_typed(c, key->ptr, key->len, MR_TYPE_LIST, &o)) return 0;
     *l = (mr_list *)o;
     return 1;
 }
 
-/* After a change: WATCH sees it, and an emptied list goes away. */
-static void list_changed(mr_conn *c, const resp_span *key, mr_list *l) {
+void mr_list_changed(mr_conn *c, const resp_span *key, mr_list *l) {
     if (l->len == 0) mr_db_delete(c->srv, c->db, key->ptr, key->len);
     else mr_db_changed(c->srv, c->db, key->ptr, key->len);
 }
@@ -33,8 +30,7 @@ static int arg_count(mr_conn *c, const resp_span *a, const char *err, long long 
     return 0;
 }
 
-/* LEFT or RIGHT (LMOVE, LMPOP): 0 after replying a syntax error. */
-static int arg_end(mr_conn *c, const resp_span *a, mr_list_end *end) {
+int mr_arg_list_end(mr_conn *c, const resp_span *a, mr_list_end *end) {
     if (mr_arg_is(a, "left")) *end = MR_LIST_HEAD;
     else if (mr_arg_is(a, "right")) *end = MR_LIST_TAIL;
     else {
@@ -44,20 +40,18 @@ static int arg_end(mr_conn *c, const resp_span *a, mr_list_end *end) {
     return 1;
 }
 
-/* Replies the element at one end (the list is not empty). */
-static void add_end(mr_conn *c, mr_list *l, mr_list_end end) {
+void mr_list_add_end(mr_conn *c, mr_list *l, mr_list_end end) {
     const char *s;
     size_t n;
     mr_list_get_end(l, end, &s, &n);
     mr_add_bulk(c, s, n);
 }
 
-/* Replies count elements popped from one end, as an array. */
-static void pop_and_reply(mr_conn *c, mr_list *l, mr_list_end end, long long count) {
+void mr_list_pop_reply(mr_conn *c, mr_list *l, mr_list_end end, long long count) {
     size_t n = count < 0 || (unsigned long long)count > l->len ? l->len : (size_t)count;
     mr_add_array(c, n);
     for (size_t i = 0; i < n; i++) {
-        add_end(c, l, end);
+        mr_list_add_end(c, l, end);
         mr_list_pop(l, end);
     }
 }
@@ -67,7 +61,7 @@ static void pop_and_reply(mr_conn *c, mr_list *l, mr_list_end end, long long cou
 static void push_generic(mr_conn *c, size_t argc, const resp_span *argv, mr_list_end end,
                          int only_existing) {
     mr_list *l;
-    if (!get_list(c, &argv[1], &l)) return;
+    if (!mr_list_lookup(c, &argv[1], &l)) return;
     if (l == NULL) {
         if (only_existing) {
             mr_add_integer(c, 0);
@@ -109,7 +103,7 @@ static void pop_generic(mr_conn *c, size_t argc, const resp_span *argv, mr_list_
     if (argc == 3 && !arg_count(c, &argv[2], "ERR value is out of range, must be positive", &count))
         return;
     mr_list *l;
-    if (!get_list(c, &argv[1], &l)) return;
+    if (!mr_list_lookup(c, &argv[1], &l)) return;
     if (l == NULL) {
         if (count >= 0) mr_add_null_array(c);
         else mr_add_null(c);
@@ -120,12 +114,12 @@ static void pop_generic(mr_conn *c, size_t argc, const resp_span *argv, mr_list_
         return;
     }
     if (count < 0) {
-        add_end(c, l, end);
+        mr_list_add_end(c, l, end);
         mr_list_pop(l, end);
     } else {
-        pop_and_reply(c, l, end, count);
+        mr_list_pop_reply(c, l, end, count);
     }
-    list_changed(c, &argv[1], l);
+    mr_list_changed(c, &argv[1], l);
 }
 
 void mr_cmd_lpop(mr_conn *c, size_t argc, const resp_span *argv) {
@@ -144,27 +138,25 @@ void mr_cmd_lmpop(mr_conn *c, size_t argc, const resp_span *argv) {
     mr_list_end end = a.end == 0 ? MR_LIST_HEAD : MR_LIST_TAIL;
     for (size_t k = a.first_key; k < a.first_key + a.nkeys; k++) {
         mr_list *l;
-        if (!get_list(c, &argv[k], &l)) return;
+        if (!mr_list_lookup(c, &argv[k], &l)) return;
         if (l == NULL) continue;
         mr_add_array(c, 2);
         mr_add_bulk(c, argv[k].ptr, argv[k].len);
-        pop_and_reply(c, l, end, a.count);
-        list_changed(c, &argv[k], l);
+        mr_list_pop_reply(c, l, end, a.count);
+        mr_list_changed(c, &argv[k], l);
         return;
     }
     mr_add_null_array(c);
 }
 
-/* LMOVE and RPOPLPUSH: the destination's type is checked before the
- * source changes; source and destination may be the same list. */
-static void move_generic(mr_conn *c, const resp_span *argv, mr_list_end from, mr_list_end to) {
+void mr_list_move(mr_conn *c, const resp_span *argv, mr_list_end from, mr_list_end to) {
     mr_list *src, *dst;
-    if (!get_list(c, &argv[1], &src)) return;
+    if (!mr_list_lookup(c, &argv[1], &src)) return;
     if (src == NULL) {
         mr_add_null(c);
         return;
     }
-    if (!get_list(c, &argv[2], &dst)) return;
+    if (!mr_list_lookup(c, &argv[2], &dst)) return;
     const char *s;
     size_t n;
     mr_list_get_end(src, from, &s, &n);
@@ -180,19 +172,19 @@ static void move_generic(mr_conn *c, const resp_span *argv, mr_list_end from, mr
     mr_db_changed(c->srv, c->db, KEY(2));
     mr_add_bulk(c, copy, n);
     free(copy);
-    if (src != dst) list_changed(c, &argv[1], src);
+    if (src != dst) mr_list_changed(c, &argv[1], src);
 }
 
 void mr_cmd_lmove(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     mr_list_end from, to;
-    if (!arg_end(c, &argv[3], &from) || !arg_end(c, &argv[4], &to)) return;
-    move_generic(c, argv, from, to);
+    if (!mr_arg_list_end(c, &argv[3], &from) || !mr_arg_list_end(c, &argv[4], &to)) return;
+    mr_list_move(c, argv, from, to);
 }
 
 void mr_cmd_rpoplpush(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
-    move_generic(c, argv, MR_LIST_TAIL, MR_LIST_HEAD);
+    mr_list_move(c, argv, MR_LIST_TAIL, MR_LIST_HEAD);
 }
 
 /* ---- reading ---- */
@@ -200,7 +192,7 @@ void mr_cmd_rpoplpush(mr_conn *c, size_t argc, const resp_span *argv) {
 void mr_cmd_llen(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     mr_list *l;
-    if (!get_list(c, &argv[1], &l)) return;
+    if (!mr_list_lookup(c, &argv[1], &l)) return;
     mr_add_integer(c, l != NULL ? (long long)l->len : 0);
 }
 
@@ -216,7 +208,7 @@ void mr_cmd_lindex(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     mr_list *l;
     long long index;
-    if (!get_list(c, &argv[1], &l)) return;
+    if (!mr_list_lookup(c, &argv[1], &l)) return;
     if (l == NULL) {
         mr_add_null(c);
         return;
@@ -251,7 +243,7 @@ void mr_cmd_lrange(mr_conn *c, size_t argc, const resp_span *argv) {
     long long start, end;
     if (!mr_arg_ll(c, &argv[2], &start) || !mr_arg_ll(c, &argv[3], &end)) return;
     mr_list *l;
-    if (!get_list(c, &argv[1], &l)) return;
+    if (!mr_list_lookup(c, &argv[1], &l)) return;
     size_t from, to;
     if (l == NULL || !clamp_range(l->len, start, end, &from, &to)) {
         mr_add_array(c, 0);
@@ -296,7 +288,7 @@ void mr_cmd_lpos(mr_conn *c, size_t argc, const resp_span *argv) {
      * negative and every match passes the rank test: wrap the same way. */
     if (rank < 0) rank = (long long)(0ULL - (unsigned long long)rank);
     mr_list *l;
-    if (!get_list(c, &argv[1], &l)) return;
+    if (!mr_list_lookup(c, &argv[1], &l)) return;
     if (l == NULL) {
         if (count != -1) mr_add_array(c, 0);
         else mr_add_null(c);
@@ -339,7 +331,7 @@ void mr_cmd_lset(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     mr_list *l;
     long long index;
-    if (!get_list(c, &argv[1], &l)) return;
+    if (!mr_list_lookup(c, &argv[1], &l)) return;
     if (l == NULL) {
         mr_add_error(c, MR_ERR_NO_KEY);
         return;
@@ -370,7 +362,7 @@ void mr_cmd_linsert(mr_conn *c, size_t argc, const resp_span *argv) {
         return;
     }
     mr_list *l;
-    if (!get_list(c, &argv[1], &l)) return;
+    if (!mr_list_lookup(c, &argv[1], &l)) return;
     if (l == NULL) {
         mr_add_integer(c, 0);
         return;
@@ -397,7 +389,7 @@ void mr_cmd_lrem(mr_conn *c, size_t argc, const resp_span *argv) {
     long long count;
     if (!mr_arg_ll(c, &argv[2], &count)) return;
     mr_list *l;
-    if (!get_list(c, &argv[1], &l)) return;
+    if (!mr_list_lookup(c, &argv[1], &l)) return;
     if (l == NULL) {
         mr_add_integer(c, 0);
         return;
@@ -416,7 +408,7 @@ void mr_cmd_lrem(mr_conn *c, size_t argc, const resp_span *argv) {
         removed++;
         if (limit != 0 && (unsigned long long)removed == limit) break;
     }
-    if (removed != 0) list_changed(c, &argv[1], l);
+    if (removed != 0) mr_list_changed(c, &argv[1], l);
     mr_add_integer(c, removed);
 }
 
@@ -425,7 +417,7 @@ void mr_cmd_ltrim(mr_conn *c, size_t argc, const resp_span *argv) {
     long long start, end;
     if (!mr_arg_ll(c, &argv[2], &start) || !mr_arg_ll(c, &argv[3], &end)) return;
     mr_list *l;
-    if (!get_list(c, &argv[1], &l)) return;
+    if (!mr_list_lookup(c, &argv[1], &l)) return;
     if (l == NULL) {
         mr_add_ok(c);
         return;
@@ -437,6 +429,6 @@ void mr_cmd_ltrim(mr_conn *c, size_t argc, const resp_span *argv) {
         mr_list_delete_range(l, to + 1, l->len - to - 1);
         mr_list_delete_range(l, 0, from);
     }
-    list_changed(c, &argv[1], l);
+    mr_list_changed(c, &argv[1], l);
     mr_add_ok(c);
 }

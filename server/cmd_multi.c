@@ -106,12 +106,14 @@ void mr_cmd_exec(mr_conn *c, size_t argc, const resp_span *argv) {
     }
     mr_unwatch_all(c);
     mr_add_array(c, t->count);
+    t->executing = 1;
     for (size_t i = 0; i < t->count; i++) {
         const mr_queued *q = t->queue[i];
         c->srv->stats.commands_processed++;
         if (strcmp(q->cmd->name, "client|reply") == 0) c->replies_unframed = 1;
         q->cmd->proc(c, q->argc, q->argv);
     }
+    t->executing = 0;
     mr_multi_discard(c);
 }
 

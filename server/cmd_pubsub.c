@@ -17,27 +17,6 @@
 #include "commands.h"
 #include "glob.h"
 
-static void connset_add(mr_connset *s, mr_conn *c) {
-    if (s->len == s->cap) {
-        s->cap = s->cap != 0 ? s->cap * 2 : 4;
-        s->items = mr_xrealloc(s->items, s->cap * sizeof *s->items);
-    }
-    s->items[s->len++] = c;
-}
-
-/* Removes c, keeping the others in subscription order.  Returns the
- * number left. */
-static size_t connset_remove(mr_connset *s, mr_conn *c) {
-    for (size_t i = 0; i < s->len; i++) {
-        if (s->items[i] == c) {
-            memmove(&s->items[i], &s->items[i + 1], (s->len - i - 1) * sizeof *s->items);
-            s->len--;
-            break;
-        }
-    }
-    return s->len;
-}
-
 /* The three kinds of subscription.  SUBSCRIBE and PSUBSCRIBE replies
  * count channels and patterns together; SSUBSCRIBE replies count shard
  * channels alone. */
@@ -107,7 +86,7 @@ static int subscribe_one(mr_conn *c, int kind, const char *name, size_t len) {
         e->v.ptr = mr_xmalloc(sizeof(mr_connset));
         memset(e->v.ptr, 0, sizeof(mr_connset));
     }
-    connset_add(e->v.ptr, c);
+    mr_connset_add(e->v.ptr, c);
     return 1;
 }
 
@@ -115,7 +94,7 @@ static int unsubscribe_one(mr_conn *c, int kind, const char *name, size_t len) {
     mr_dict *mine = *conn_names(c, kind), *all = server_names(c->srv, kind);
     if (mine == NULL || !mr_dict_delete(mine, name, len)) return 0;
     mr_dict_entry *e = mr_dict_find(all, name, len);
-    if (e != NULL && connset_remove(e->v.ptr, c) == 0) mr_dict_delete(all, name, len);
+    if (e != NULL && mr_connset_remove(e->v.ptr, c) == 0) mr_dict_delete(all, name, len);
     return 1;
 }
 

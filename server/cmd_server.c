@@ -235,10 +235,11 @@ static void info_clients(resp_buf *b, mr_server *srv) {
                "maxclients:%ld\r\n"
                "client_recent_max_input_buffer:%zu\r\n"
                "client_recent_max_output_buffer:%zu\r\n"
-               "blocked_clients:0\r\n"
+               "blocked_clients:%zu\r\n"
                "tracking_clients:0\r\n"
-               "clients_in_timeout_table:0\r\n",
-               srv->nclients, srv->cfg.maxclients, max_in, max_out);
+               "clients_in_timeout_table:%zu\r\n",
+               srv->nclients, srv->cfg.maxclients, max_in, max_out, srv->nblocked,
+               srv->nblocked_timeout);
 }
 
 static void info_memory(resp_buf *b, mr_server *srv) {

@@ -105,6 +105,16 @@ void mr_cmd_zintercard(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_zpopmin(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_zpopmax(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_zmpop(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_bzpopmin(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_bzpopmax(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_bzmpop(mr_conn *c, size_t argc, const resp_span *argv);
+
+/* cmd_blist.c */
+void mr_cmd_blpop(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_brpop(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_blmpop(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_blmove(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_brpoplpush(mr_conn *c, size_t argc, const resp_span *argv);
 
 /* cmd_hash.c */
 void mr_cmd_hset(mr_conn *c, size_t argc, const resp_span *argv);
@@ -200,6 +210,7 @@ void mr_cmd_client_getname(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_client_info(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_client_list(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_client_kill(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_client_unblock(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_client_reply(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_security_warning(mr_conn *c, size_t argc, const resp_span *argv);
 

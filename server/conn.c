@@ -3,6 +3,8 @@
  * must authenticate, its output limits, and asking the host to write or
  * close it.  core.c makes, feeds and frees connections. */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "server.h"
 
@@ -13,6 +15,7 @@ size_t mr_conn_subscriptions(const mr_conn *c) {
 }
 
 void mr_conn_kill(mr_conn *c) {
+    mr_block_forget(c);
     c->close = MR_CLOSE_NOW;
     mr_conn_wake(c);
 }
@@ -97,3 +100,31 @@ void mr_conn_wake(mr_conn *c) {
     if (c->srv->host.wake != NULL) c->srv->host.wake(c, c->srv->host.ud);
 }
 
+
+/* ---- sets of connections ---- */
+
+void mr_connset_add(mr_connset *s, mr_conn *c) {
+    if (s->len == s->cap) {
+        s->cap = s->cap != 0 ? s->cap * 2 : 4;
+        s->items = mr_xrealloc(s->items, s->cap * sizeof *s->items);
+    }
+    s->items[s->len++] = c;
+}
+
+size_t mr_connset_remove(mr_connset *s, mr_conn *c) {
+    for (size_t i = 0; i < s->len; i++) {
+        if (s->items[i] == c) {
+            memmove(&s->items[i], &s->items[i + 1], (s->len - i - 1) * sizeof *s->items);
+            s->len--;
+            break;
+        }
+    }
+    return s->len;
+}
+
+void mr_connset_free(void *p) {
+    mr_connset *s = p;
+    if (s == NULL) return;
+    free(s->items);
+    free(s);
+}

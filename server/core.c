@@ -8,12 +8,6 @@
 
 /* ---- server ---- */
 
-static void free_connset(void *p) {
-    mr_connset *s = p;
-    free(s->items);
-    free(s);
-}
-
 mr_server *mr_server_create(const mr_config *cfg, const mr_host *host) {
     mr_server *srv = mr_xmalloc(sizeof *srv);
     memset(srv, 0, sizeof *srv);
@@ -25,10 +19,11 @@ mr_server *mr_server_create(const mr_config *cfg, const mr_host *host) {
         srv->dbs[i].keys = mr_dict_create(mr_obj_free);
         srv->dbs[i].expires = mr_dict_create(NULL);
         srv->dbs[i].watched = mr_dict_create(mr_watchers_free);
+        srv->dbs[i].blocking = mr_dict_create(mr_connset_free);
     }
-    srv->channels = mr_dict_create(free_connset);
-    srv->patterns = mr_dict_create(free_connset);
-    srv->shard_channels = mr_dict_create(free_connset);
+    srv->channels = mr_dict_create(mr_connset_free);
+    srv->patterns = mr_dict_create(mr_connset_free);
+    srv->shard_channels = mr_dict_create(mr_connset_free);
     srv->next_id = 1;
     srv->rng = 0x9e3779b97f4a7c15ull;
     return srv;
@@ -41,8 +36,12 @@ void mr_server_free(mr_server *srv) {
         mr_dict_free(srv->dbs[i].keys);
         mr_dict_free(srv->dbs[i].expires);
         mr_dict_free(srv->dbs[i].watched);
+        mr_dict_free(srv->dbs[i].blocking);
     }
     free(srv->dbs);
+    for (size_t i = 0; i < srv->nready; i++) free(srv->ready[i].key);
+    free(srv->ready);
+    free(srv->unblocked.items);
     mr_dict_free(srv->channels);
     mr_dict_free(srv->patterns);
     mr_dict_free(srv->shard_channels);
@@ -180,6 +179,7 @@ mr_conn *mr_conn_create(mr_server *srv, const mr_peer *peer, void *host_ud) {
 
 void mr_conn_destroy(mr_conn *c) {
     mr_server *srv = c->srv;
+    mr_block_forget(c);
     mr_multi_discard(c);
     mr_pubsub_drop(c, 0);
     mr_dict_free(c->channels);
@@ -207,15 +207,10 @@ static void append_input(mr_conn *c, const char *data, size_t len) {
     c->in_len += len;
 }
 
-void mr_conn_feed(mr_conn *c, const char *data, size_t len) {
+void mr_conn_process_input(mr_conn *c) {
     mr_server *srv = c->srv;
-    if (c->close != MR_KEEP || len == 0) return;
-    srv->stats.net_input_bytes += len;
-    c->last_ms = srv->now_ms;
-    append_input(c, data, len);
-
     size_t pos = 0;
-    while (c->close == MR_KEEP) {
+    while (c->close == MR_KEEP && c->block == NULL) {
         if (c->parser_gen != srv->parser_gen) parser_reload(c);
         size_t used;
         resp_command cmd;
@@ -239,6 +234,15 @@ void mr_conn_feed(mr_conn *c, const char *data, size_t len) {
     }
     memmove(c->in, c->in + pos, c->in_len - pos);
     c->in_len -= pos;
+}
+
+void mr_conn_feed(mr_conn *c, const char *data, size_t len) {
+    mr_server *srv = c->srv;
+    if (c->close != MR_KEEP || len == 0) return;
+    srv->stats.net_input_bytes += len;
+    c->last_ms = srv->now_ms;
+    append_input(c, data, len);
+    mr_conn_process_input(c);
 
     /* A query buffer over the limit: closed without a reply. */
     if (c->close == MR_KEEP && (long long)c->in_len > srv->cfg.client_query_buffer_limit) {
@@ -248,19 +252,22 @@ void mr_conn_feed(mr_conn *c, const char *data, size_t len) {
         c->close = MR_CLOSE_NOW;
     }
     if (c->out.len > 0 || c->close != MR_KEEP) mr_conn_wake(c);
+    mr_block_run_unblocked(srv);
 }
 
 /* ---- cron ---- */
 
 void mr_server_cron(mr_server *srv) {
     mr_db_active_expire(srv);
+    mr_block_cron(srv);
     for (mr_conn *c = srv->clients, *next; c != NULL; c = next) {
         next = c->next;
         /* A quietly closing client (mr_conn_close_after_reply) may still
          * time out. */
         if (mr_conn_should_close(c) != MR_KEEP) continue;
-        /* Idle clients are closed silently; subscribers never time out. */
-        if (srv->cfg.timeout > 0 && mr_conn_subscriptions(c) == 0 &&
+        /* Idle clients are closed silently; subscribers and blocked
+         * clients never time out. */
+        if (srv->cfg.timeout > 0 && mr_conn_subscriptions(c) == 0 && c->block == NULL &&
             srv->now_ms - c->last_ms > (int64_t)srv->cfg.timeout * 1000) {
             mr_log(srv, MR_LOG_VERBOSE, "Closing idle client");
             mr_conn_kill(c);

@@ -83,6 +83,10 @@ void mr_db_set(mr_server *srv, int db, const char *key, size_t klen, mr_obj *val
     e->v.ptr = val;
     if (!keep_ttl) mr_dict_delete(d->expires, key, klen);
     mr_watch_touch(srv, db, key, klen);
+    /* As Redis's dbAdd: a new key may serve clients blocked on it (an
+     * overwritten one does not). */
+    if (created && (val->type == MR_TYPE_LIST || val->type == MR_TYPE_ZSET))
+        mr_block_signal(srv, db, key, klen);
 }
 
 int mr_db_delete(mr_server *srv, int db, const char *key, size_t klen) {
@@ -195,6 +199,8 @@ void mr_db_swap(mr_server *srv, int a, int b) {
     mr_dict *keys = x->keys, *expires = x->expires;
     x->keys = y->keys, x->expires = y->expires;
     y->keys = keys, y->expires = expires;
+    mr_block_signal_db(srv, a);
+    mr_block_signal_db(srv, b);
 }
 
 void mr_db_flush(mr_server *srv, int db, int async) {

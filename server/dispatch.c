@@ -139,6 +139,8 @@ static void run(mr_conn *c, size_t argc, const resp_span *argv) {
 
 void mr_command_dispatch(mr_conn *c, size_t argc, const resp_span *argv) {
     run(c, argc, argv);
+    /* Keys the command (or the EXEC) created serve their waiters now. */
+    if (c->srv->nready > 0) mr_block_serve_ready(c->srv);
     /* Every command, refused or not, ends here: CLIENT REPLY SKIP applies
      * to the command after the one that asked for it. */
     c->reply_skip = c->reply_skip_next;

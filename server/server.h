@@ -21,7 +21,21 @@ typedef struct mr_db {
     mr_dict *keys;    /* key -> mr_obj * (an mr_str, mr_list, ...) */
     mr_dict *expires; /* key -> v.s64: absolute expiry time in ms */
     mr_dict *watched; /* key -> mr_watchers *: the connections WATCHing it */
+    mr_dict *blocking; /* key -> mr_connset *: clients blocked on it, in the order they blocked */
 } mr_db;
+
+/* A key someone waits on that was created (blocking.c). */
+typedef struct mr_ready_key {
+    int db;
+    char *key;
+    size_t klen;
+} mr_ready_key;
+
+/* A connection's small set of other connections, in order. */
+typedef struct mr_connset {
+    mr_conn **items;
+    size_t len, cap;
+} mr_connset;
 
 typedef struct mr_stats {
     uint64_t connections_received;
@@ -58,14 +72,13 @@ struct mr_server {
      * one shares its object, so using any of them sets it for all, and it
      * starts at the server's start (OBJECT IDLETIME). */
     uint32_t shared_lru[MR_SHARED_INTEGERS];
+    /* Blocked clients (blocking.c). */
+    size_t nblocked, nblocked_timeout; /* all, and those with a deadline */
+    mr_ready_key *ready;               /* keys to serve once the command ends */
+    size_t nready, ready_cap;
+    mr_connset unblocked; /* to run their pipelined input */
+    int serving;
 };
-
-/* A small set of connections (subscribers of one channel or pattern), in
- * subscription order. */
-typedef struct mr_connset {
-    mr_conn **items;
-    size_t len, cap;
-} mr_connset;
 
 /* One command queued between MULTI and EXEC, its arguments copied (the
  * query buffer they were parsed from is reused). */
@@ -95,6 +108,7 @@ typedef struct mr_txn {
     int active;     /* MULTI seen, EXEC or DISCARD not yet */
     int dirty_exec; /* a command was refused while queuing: EXEC aborts */
     int dirty_cas;  /* a watched key was changed: EXEC replies null */
+    int executing;  /* EXEC is running the queue: nothing may block */
     mr_queued **queue;
     size_t count, cap;
     size_t mem; /* CLIENT LIST's multi-mem: argument bytes plus a pointer each */
@@ -140,7 +154,15 @@ struct mr_conn {
     int pushing;     /* writing a pub/sub push, which is never silenced */
     int quiet_close; /* see mr_conn_close_after_reply */
     uint64_t parser_gen; /* srv->parser_gen the parser was set up for */
+    struct mr_block *block; /* blocked on keys (blocking.c); NULL when not */
 };
+
+/* ---- sets of connections (conn.c) ---- */
+void mr_connset_add(mr_connset *s, mr_conn *c);
+/* Removes c, keeping the others in order.  Returns the number left. */
+size_t mr_connset_remove(mr_connset *s, mr_conn *c);
+/* Frees a heap-allocated set (a dict's free function). */
+void mr_connset_free(void *p);
 
 /* ---- the log (log.c) ---- */
 void mr_log(mr_server *srv, mr_loglevel level, const char *fmt, ...)
@@ -149,6 +171,9 @@ void mr_log(mr_server *srv, mr_loglevel level, const char *fmt, ...)
 #endif
     ;
 /* ---- a connection's state (conn.c) ---- */
+/* Parses and runs the commands in the query buffer until it is empty,
+ * the connection blocks or must close (core.c). */
+void mr_conn_process_input(mr_conn *c);
 /* Tells the host the connection has output or must close. */
 void mr_conn_wake(mr_conn *c);
 /* Total subscriptions (channels, patterns and shard channels) of a
@@ -272,6 +297,45 @@ void mr_db_swap(mr_server *srv, int a, int b);
 void mr_db_flush(mr_server *srv, int db, int async);
 /* Active expiry: samples keys with a TTL, as Redis's cycle does. */
 void mr_db_active_expire(mr_server *srv);
+
+/* ---- blocked clients (blocking.c) ---- */
+/* Serves a client blocked on key, which now holds val of the type it
+ * waits for: pops and replies as the command would have. */
+typedef void mr_block_serve(mr_conn *c, const resp_span *key, mr_obj *val);
+typedef struct mr_block_how {
+    mr_type type;          /* the type of value it waits for */
+    mr_block_serve *serve;
+    int64_t deadline;      /* from mr_block_parse_timeout; 0 = none */
+    size_t first, nkeys;   /* the keys: argv[first], argv[first + 1] ... */
+} mr_block_how;
+typedef enum mr_unblock_how {
+    MR_UNBLOCK_QUIET,   /* the client is going away */
+    MR_UNBLOCK_SERVED,  /* the serve function replied */
+    MR_UNBLOCK_TIMEOUT, /* null, as Redis replies a timeout */
+    MR_UNBLOCK_ERROR    /* CLIENT UNBLOCK ERROR */
+} mr_unblock_how;
+/* A timeout in seconds as Redis 7.0 reads one: the deadline in ms (0 for
+ * none), or 0 after replying Redis's error. */
+int mr_block_parse_timeout(mr_conn *c, const resp_span *a, int64_t *deadline);
+/* Whether a command may block now (not while EXEC runs its queue). */
+int mr_block_allowed(const mr_conn *c);
+/* Blocks c in the command argv (copied) on the keys how names. */
+void mr_block_on_keys(mr_conn *c, size_t argc, const resp_span *argv, const mr_block_how *how);
+/* The command a blocked client is blocked in (for serve functions). */
+const resp_span *mr_block_argv(const mr_conn *c, size_t *argc);
+void mr_unblock(mr_conn *c, mr_unblock_how how);
+/* The connection goes away: no longer blocked, nothing left to run. */
+void mr_block_forget(mr_conn *c);
+/* A key was created: clients waiting on it are served once the command
+ * ends.  mr_block_signal_db marks every waited-on key that exists (SWAPDB). */
+void mr_block_signal(mr_server *srv, int db, const char *key, size_t klen);
+void mr_block_signal_db(mr_server *srv, int db);
+/* After a command: serves the clients waiting on ready keys. */
+void mr_block_serve_ready(mr_server *srv);
+/* Runs the input that unblocked clients had pipelined. */
+void mr_block_run_unblocked(mr_server *srv);
+/* Times out clients past their deadline (from the cron). */
+void mr_block_cron(mr_server *srv);
 
 /* ---- pub/sub (cmd_pubsub.c) ---- */
 /* Removes every subscription of a connection (on close or RESET). */
