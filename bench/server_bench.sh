@@ -7,7 +7,7 @@
 # machine's cores.
 set -euo pipefail
 mini=$1 requests=${2:-200000} pipeline=${3:-1}
-tests=ping_mbulk,set,get,lpush,lpop,sadd,hset,lrange_100,lrange_600
+tests=ping_mbulk,set,get,lpush,lpop,sadd,hset,zadd,lrange_100,lrange_600
 here=$(cd "$(dirname "$0")" && pwd)
 fixture=$here/../harness/ci/server-fixture
 work=$(mktemp -d)

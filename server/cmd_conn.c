@@ -558,7 +558,10 @@ void mr_cmd_client_unblock(mr_conn *c, size_t argc, const resp_span *argv) {
     mr_unblock_how how = MR_UNBLOCK_TIMEOUT;
     long long id;
     if (argc > 4) {
-        mr_add_error(c, MR_ERR_SYNTAX);
+        mr_add_errorf(c,
+                      "ERR unknown subcommand or wrong number of arguments for '%.*s'. Try "
+                      "CLIENT HELP.",
+                      (int)mr_arg_len(&argv[1]), argv[1].ptr);
         return;
     }
     if (argc == 4) {

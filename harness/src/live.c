@@ -99,8 +99,14 @@ static int handshake(rh_live *l, const rh_target *t, rh_conn *conn, int proto) {
     rh_conn_read(conn, t->timeout_ms, &r);
     int ok = r.status == RH_READ_OK && r.value->type != RESP_SIMPLE_ERROR &&
              r.value->type != RESP_BULK_ERROR;
-    if (!ok)
-        snprintf(l->error, sizeof l->error, "%s: %s failed on connect", t->name, argv[0]);
+    if (!ok) {
+        /* Why: the error it replied, or what went wrong reading. */
+        const char *why = r.why != NULL ? r.why : "no reply";
+        int wlen = (int)strlen(why);
+        if (r.status == RH_READ_OK) why = r.value->str, wlen = (int)r.value->len;
+        snprintf(l->error, sizeof l->error, "%s: %s failed on connect: %.*s", t->name, argv[0],
+                 wlen > 200 ? 200 : wlen, why);
+    }
     rh_reply_clear(&r);
     resp_buf_clear(&conn->sent);
     return ok ? 0 : -1;

@@ -25,6 +25,7 @@ typedef struct exec {
     int opened[MAX_CONNS];
     int pending[MAX_CONNS]; /* record: sent since this connection's last block */
     size_t last_send[MAX_CONNS];
+    long long ids[MAX_CONNS]; /* CLIENT ID of each, asked when the case uses $id(NAME) */
     size_t nconns;
     size_t cur;
     long long timeout;
@@ -172,6 +173,44 @@ static void where(exec *e, const rh_step *st) {
     }
 }
 
+/* The first "$id(" in len bytes, or NULL. */
+static const char *find_id_token(const char *s, size_t len) {
+    for (size_t i = 0; i + 4 <= len; i++)
+        if (memcmp(s + i, "$id(", 4) == 0) return s + i;
+    return NULL;
+}
+
+/* Whether a case names connections' ids ($id(NAME) in a send). */
+static int uses_ids(const rh_case *c) {
+    for (size_t i = 0; i < c->nsteps; i++)
+        if (c->steps[i].kind == RH_STEP_SEND && c->steps[i].len >= 4 &&
+            find_id_token(c->steps[i].text, c->steps[i].len) != NULL)
+            return 1;
+    return 0;
+}
+
+/* Asks a new connection its CLIENT ID, when the case needs it: part of
+ * the prelude, so not of a reproducer. */
+static int ask_id(exec *e, size_t i) {
+    if (!uses_ids(e->c)) return 0;
+    rh_conn *c = &e->conns[i];
+    static const char cmd[] = "*2\r\n$6\r\nCLIENT\r\n$2\r\nID\r\n";
+    rh_conn_send(c, cmd, sizeof cmd - 1, 0, 0);
+    rh_reply r;
+    rh_conn_read(c, e->timeout, &r);
+    int ok = r.status == RH_READ_OK && r.value->type == RESP_INTEGER;
+    if (ok) e->ids[i] = r.value->integer;
+    else {
+        message(e, "  error:    the connection's CLIENT ID failed\n");
+        keep(&e->out->first.expected, "CLIENT ID succeeds", 17);
+        describe_actual(e, &r, NULL);
+        fail(e, RH_ERROR);
+    }
+    rh_reply_clear(&r);
+    resp_buf_clear(&c->sent);
+    return ok ? 0 : -1;
+}
+
 static int open_conn(exec *e, size_t i) {
     if (e->opened[i]) return 0;
     rh_conn *c = &e->conns[i];
@@ -187,6 +226,7 @@ static int open_conn(exec *e, size_t i) {
     c->name = name;
     e->opened[i] = 1;
     if (!e->c->prelude) return 0;
+    if (e->t->password == NULL && e->proto != 3) return ask_id(e, i);
     const char *argv[6];
     size_t n = 0;
     if (e->proto == 3) {
@@ -202,7 +242,6 @@ static int open_conn(exec *e, size_t i) {
         if (e->t->user != NULL) argv[n++] = e->t->user;
         argv[n++] = e->t->password;
     }
-    if (n == 0) return 0;
     size_t lens[6];
     for (size_t k = 0; k < n; k++) lens[k] = strlen(argv[k]);
     resp_buf cmd;
@@ -225,7 +264,7 @@ static int open_conn(exec *e, size_t i) {
     rh_reply_clear(&r);
     /* What the prelude sent is not part of a reproducer of the case. */
     resp_buf_clear(&c->sent);
-    return ok ? 0 : -1;
+    return ok ? ask_id(e, i) : -1;
 }
 
 static size_t conn_index(exec *e, const char *name) {
@@ -256,6 +295,41 @@ static void expanded(exec *e, const rh_step *st, resp_buf *b) {
     rh_expand(b, st->text, st->len, e->out->ns);
 }
 
+/* Replaces each $id(NAME) with the CLIENT ID of connection NAME (opened
+ * now if it is not yet).  Returns -1 after failing the case. */
+static int substitute_ids(exec *e, resp_buf *text) {
+    const char *p = find_id_token(text->data, text->len);
+    if (p == NULL) return 0;
+    resp_buf out;
+    resp_buf_init(&out, NULL);
+    size_t pos = 0, cur = e->cur;
+    while ((p = find_id_token(text->data + pos, text->len - pos)) != NULL) {
+        size_t at = (size_t)(p - text->data);
+        const char *close = memchr(p + 4, ')', text->len - at - 4);
+        if (close == NULL) break;
+        char name[64];
+        size_t n = (size_t)(close - (p + 4));
+        if (n == 0 || n >= sizeof name) break;
+        memcpy(name, p + 4, n);
+        name[n] = '\0';
+        size_t idx = conn_index(e, name);
+        if (open_conn(e, idx) != 0) {
+            resp_buf_free(&out);
+            return -1;
+        }
+        char num[24];
+        int len = snprintf(num, sizeof num, "%lld", e->ids[idx]);
+        resp_buf_append(&out, text->data + pos, at - pos);
+        resp_buf_append(&out, num, (size_t)len);
+        pos = (size_t)(close + 1 - text->data);
+    }
+    resp_buf_append(&out, text->data + pos, text->len - pos);
+    e->cur = cur;
+    resp_buf_free(text);
+    *text = out;
+    return 0;
+}
+
 static void do_send(exec *e, size_t idx, size_t chunk, long long gap) {
     const rh_step *st = &e->c->steps[idx];
     if (open_conn(e, e->cur) != 0) return;
@@ -263,6 +337,11 @@ static void do_send(exec *e, size_t idx, size_t chunk, long long gap) {
     resp_buf_init(&text, NULL);
     resp_buf_init(&bytes, NULL);
     expanded(e, st, &text);
+    if (st->kind == RH_STEP_SEND && substitute_ids(e, &text) != 0) {
+        resp_buf_free(&text);
+        resp_buf_free(&bytes);
+        return;
+    }
     char err[200];
     int rc = st->kind == RH_STEP_SEND ? rh_encode_send(&bytes, text.data, text.len, err, sizeof err)
                                       : rh_decode_raw(&bytes, text.data, text.len, err, sizeof err);

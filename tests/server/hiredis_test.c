@@ -219,14 +219,27 @@ int main(int argc, char **argv) {
     kill(pid, SIGTERM);
     CHECK(wait_exit(pid) == 0, "exit status 0 after SIGTERM");
 
-    /* SHUTDOWN NOSAVE: no reply, the connection closes, the server exits 0. */
+    /* SHUTDOWN NOSAVE: no reply, the connection closes, the server exits
+     * 0; a client blocked in BLPOP is closed too. */
     port = free_port();
     pid = start_server(argv[1], port);
+    redisContext *blocked = redisConnect("127.0.0.1", port);
+    redisAppendCommand(blocked, "BLPOP shutdown-list 0");
+    int done = 0;
+    while (!done && redisBufferWrite(blocked, &done) == REDIS_OK) {
+    }
+    struct timespec settle = {0, 100 * 1000 * 1000};
+    nanosleep(&settle, NULL);
     redisContext *c = redisConnect("127.0.0.1", port);
     redisReply *r = redisCommand(c, "SHUTDOWN NOSAVE");
     CHECK(r == NULL && c->err == REDIS_ERR_EOF, "SHUTDOWN closes the connection");
     if (r != NULL) freeReplyObject(r);
     redisFree(c);
+    void *br = NULL;
+    CHECK(redisGetReply(blocked, &br) == REDIS_ERR && blocked->err == REDIS_ERR_EOF,
+          "SHUTDOWN closes a client blocked in BLPOP");
+    if (br != NULL) freeReplyObject(br);
+    redisFree(blocked);
     CHECK(wait_exit(pid) == 0, "exit status 0 after SHUTDOWN");
 
     printf("%d passed, %d failed\n", passed, failed);
