@@ -101,7 +101,10 @@ static int handshake(rh_live *l, const rh_target *t, rh_conn *conn, int proto) {
              r.value->type != RESP_BULK_ERROR;
     if (!ok) {
         /* Why: the error it replied, or what went wrong reading. */
-        const char *why = r.why != NULL ? r.why : "no reply";
+        const char *why = r.why != NULL                  ? r.why
+                          : r.status == RH_READ_TIMEOUT  ? "no reply in time"
+                          : r.status == RH_READ_CLOSED   ? "the connection closed"
+                                                         : "not a valid reply";
         int wlen = (int)strlen(why);
         if (r.status == RH_READ_OK) why = r.value->str, wlen = (int)r.value->len;
         snprintf(l->error, sizeof l->error, "%s: %s failed on connect: %.*s", t->name, argv[0],
