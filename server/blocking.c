@@ -35,7 +35,7 @@ int mr_block_parse_timeout(mr_conn *c, const resp_span *a, int64_t *deadline) {
     /* Redis 7.0 rounds up to a millisecond and converts with no range
      * check: a product past a long long becomes LLONG_MIN on x86-64, so
      * 1e20 or inf read as negative. */
-    long double ms = ceill(secs * 1000.0);
+    long double ms = ceill(secs * 1000.0L);
     long long t = ms >= 0x1p63L || ms < -0x1p63L ? LLONG_MIN : (long long)ms;
     if (t < 0) {
         mr_add_error(c, "ERR timeout is negative");
