@@ -289,9 +289,7 @@ static void randfield_count(mr_conn *c, mr_hashval *h, long long count, int with
     add_pairs_header(c, (size_t)count, withvalues);
     uint64_t *rng = &c->srv->rng;
     for (size_t k = 0; k < (size_t)count; k++) {
-        *rng ^= *rng << 13;
-        *rng ^= *rng >> 7;
-        *rng ^= *rng << 17;
+        mr_rng_step(rng);
         size_t j = k + (size_t)(*rng % (size - k));
         add_pair(c, fs[j], fl[j], vs[j], vl[j], withvalues);
         fs[j] = fs[k], fl[j] = fl[k], vs[j] = vs[k], vl[j] = vl[k];

@@ -156,9 +156,7 @@ static void random_members(mr_conn *c, mr_setval *s, long long count, int pop) {
     mr_set_iter_done(&it);
     uint64_t *rng = &c->srv->rng;
     for (size_t k = 0; k < n; k++) {
-        *rng ^= *rng << 13;
-        *rng ^= *rng >> 7;
-        *rng ^= *rng << 17;
+        mr_rng_step(rng);
         size_t j = k + (size_t)(*rng % (size - k));
         char *tm = ms[j];
         size_t tl = ml[j];

@@ -213,9 +213,7 @@ static void random_distinct(mr_conn *c, const mr_zsetval *z, size_t n, int withs
     for (size_t i = 0; i < size; i++) ranks[i] = i;
     uint64_t *rng = &c->srv->rng;
     for (size_t k = 0; k < n; k++) {
-        *rng ^= *rng << 13;
-        *rng ^= *rng >> 7;
-        *rng ^= *rng << 17;
+        mr_rng_step(rng);
         size_t j = k + (size_t)(*rng % (size - k)), t = ranks[j];
         ranks[j] = ranks[k];
         ranks[k] = t;

@@ -369,12 +369,8 @@ int mr_dict_take(mr_dict *d, const char *key, size_t klen, void **val) {
  * draw and the chain position from the next, some entries of two-entry
  * chains were never picked. */
 static uint64_t draw(uint64_t *s) {
-    uint64_t x = *s;
-    if (x == 0) x = 0x9e3779b97f4a7c15ull; /* 0 is a fixed point */
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    *s = x;
+    if (*s == 0) *s = 0x9e3779b97f4a7c15ull; /* 0 is a fixed point */
+    uint64_t x = mr_rng_step(s);
     x *= 0x2545f4914f6cdd1dull;
     return x ^ x >> 32;
 }

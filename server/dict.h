@@ -36,6 +36,16 @@ int mr_dict_delete(mr_dict *d, const char *key, size_t klen);
 /* Unlinks without calling free_val; returns the old value via *val. */
 int mr_dict_take(mr_dict *d, const char *key, size_t klen, void **val);
 
+/* One step of the xorshift generator every random pick uses (SPOP,
+ * SRANDMEMBER, HRANDFIELD, ZRANDMEMBER): the new state, also stored. */
+static inline uint64_t mr_rng_step(uint64_t *state) {
+    uint64_t x = *state;
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return *state = x;
+}
+
 /* A uniformly-ish random entry, or NULL when empty.  `rng` is the caller's
  * xorshift state, so tests and fuzzers are repeatable. */
 mr_dict_entry *mr_dict_random(mr_dict *d, uint64_t *rng);

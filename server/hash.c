@@ -176,9 +176,7 @@ void mr_hash_random(const mr_hashval *h, uint64_t *rng, const char **f, size_t *
         *vn = s->len;
         return;
     }
-    *rng ^= *rng << 13;
-    *rng ^= *rng >> 7;
-    *rng ^= *rng << 17;
+    mr_rng_step(rng);
     size_t pick = (size_t)(*rng % h->count), off = 0;
     for (size_t i = 0; i < pick; i++) {
         off += mr_pack_read(h->lp, off, f, fn);

@@ -138,9 +138,7 @@ void mr_set_random(const mr_setval *s, uint64_t *rng, char buf[24], const char *
         *mn = e->klen;
         return;
     }
-    *rng ^= *rng << 13;
-    *rng ^= *rng >> 7;
-    *rng ^= *rng << 17;
+    mr_rng_step(rng);
     *mn = (size_t)print_int(s->ints[*rng % s->n], buf);
     *m = buf;
 }

@@ -114,9 +114,7 @@ static int random_level(void) {
     static uint64_t state = 0x9E3779B97F4A7C15u;
     int level = 1;
     for (;;) {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
+        mr_rng_step(&state);
         if ((state & 0xFFFF) >= 0xFFFF / 4 || level == MR_ZSET_MAX_LEVEL) return level;
         level++;
     }
@@ -497,9 +495,7 @@ void mr_zset_prev(mr_zset_pos *p) {
 /* ---- the rest ---- */
 
 size_t mr_zset_random_rank(const mr_zsetval *z, uint64_t *rng) {
-    *rng ^= *rng << 13;
-    *rng ^= *rng >> 7;
-    *rng ^= *rng << 17;
+    mr_rng_step(rng);
     return (size_t)(*rng % mr_zset_len(z));
 }
 
