@@ -243,3 +243,16 @@ void mr_cmd_bitfield(mr_conn *c, size_t argc, const resp_span *argv) {
 void mr_cmd_bitfield_ro(mr_conn *c, size_t argc, const resp_span *argv) {
     bitfield(c, argc, argv, 1);
 }
+
+/* BITFIELD only reads its key when every operation is a complete GET or
+ * OVERFLOW; a SET, an INCRBY or anything it cannot read counts as a
+ * write. */
+const char *mr_bitfield_key_flags(size_t argc, const resp_span *argv) {
+    for (size_t i = 2; i < argc; i++) {
+        size_t left = argc - i - 1;
+        if (mr_arg_is(&argv[i], "get") && left >= 2) i += 2;
+        else if (mr_arg_is(&argv[i], "overflow") && left >= 1) i += 1;
+        else return "RW access update";
+    }
+    return "RO access";
+}

@@ -8,35 +8,6 @@
 #include "commands.h"
 #include "glob.h"
 
-/* Words of a space-separated list: returns the next word's length and
- * moves *p past it, 0 at the end. */
-static size_t next_word(const char **p, const char **word) {
-    const char *s = *p;
-    while (*s == ' ') s++;
-    *word = s;
-    while (*s != '\0' && *s != ' ') s++;
-    *p = s;
-    return (size_t)(s - *word);
-}
-
-static size_t word_count(const char *list) {
-    size_t n = 0;
-    const char *w;
-    for (const char *p = list; next_word(&p, &w) > 0;) n++;
-    return n;
-}
-
-/* A set of words, as status strings (flags) or bulk strings (tips). */
-static void add_word_set(mr_conn *c, const char *list, int status) {
-    mr_add_set(c, word_count(list));
-    const char *w;
-    size_t n;
-    for (const char *p = list; (n = next_word(&p, &w)) > 0;) {
-        if (status) mr_add_status_len(c, w, n);
-        else mr_add_bulk(c, w, n);
-    }
-}
-
 /* ---- COMMAND ---- */
 
 static size_t subcommand_count(const mr_command *cmd) {
@@ -100,7 +71,7 @@ static void add_key_spec(mr_conn *c, const mr_key_spec *k) {
         mr_add_bulk_cstr(c, k->notes);
     }
     mr_add_bulk_cstr(c, "flags");
-    add_word_set(c, k->flags, 1);
+    mr_add_word_set(c, k->flags, 1);
     mr_add_bulk_cstr(c, "begin_search");
     mr_add_map(c, 2);
     mr_add_bulk_cstr(c, "type");
@@ -134,12 +105,12 @@ static void add_command_info(mr_conn *c, const mr_command *cmd) {
     mr_add_array(c, 10);
     mr_add_bulk_cstr(c, cmd->name);
     mr_add_integer(c, cmd->arity);
-    add_word_set(c, cmd->info_flags, 1);
+    mr_add_word_set(c, cmd->info_flags, 1);
     mr_add_integer(c, first);
     mr_add_integer(c, last);
     mr_add_integer(c, step);
-    add_word_set(c, cmd->acl, 1);
-    add_word_set(c, cmd->tips, 0);
+    mr_add_word_set(c, cmd->acl, 1);
+    mr_add_word_set(c, cmd->tips, 0);
     size_t nspecs = 0;
     if (cmd->key_specs != NULL)
         while (cmd->key_specs[nspecs].flags != NULL) nspecs++;
@@ -228,7 +199,7 @@ static void add_doc_args(mr_conn *c, const mr_doc_arg *args) {
         }
         if (a->flags != NULL) {
             mr_add_bulk_cstr(c, "flags");
-            add_word_set(c, a->flags, 1);
+            mr_add_word_set(c, a->flags, 1);
         }
         if (a->args != NULL) {
             mr_add_bulk_cstr(c, "arguments");
@@ -268,7 +239,7 @@ static void add_command_docs(mr_conn *c, const mr_command *cmd) {
     mr_add_bulk_cstr(c, cmd->complexity);
     if (cmd->doc_flags != NULL) {
         mr_add_bulk_cstr(c, "doc_flags");
-        add_word_set(c, cmd->doc_flags, 1);
+        mr_add_word_set(c, cmd->doc_flags, 1);
     }
     if (cmd->deprecated_since != NULL) {
         mr_add_bulk_cstr(c, "deprecated_since");
@@ -332,7 +303,7 @@ static int list_filter_matches(const mr_command *cmd, int type, const resp_span 
         size_t alen = mr_cstr_len(arg->ptr, arg->len);
         const char *w;
         size_t n;
-        for (const char *p = cmd->acl; (n = next_word(&p, &w)) > 0;)
+        for (const char *p = cmd->acl; (n = mr_next_word(&p, &w)) > 0;)
             if (n == alen + 1 && strncasecmp(w + 1, arg->ptr, alen) == 0) return 1;
         return 0;
     }

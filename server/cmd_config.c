@@ -1,4 +1,4 @@
-/* server/cmd_config.c - CONFIG GET and CONFIG SET.
+/* server/cmd_config.c - CONFIG GET, SET, RESETSTAT and REWRITE.
  *
  * CONFIG SET takes name/value pairs and, as Redis 7.0 does, changes all of
  * them or none, in three steps:
@@ -199,4 +199,20 @@ void mr_cmd_config_set(mr_conn *c, size_t argc, const resp_span *argv) {
         memcmp(next.requirepass, old.requirepass, next.requirepass_len) != 0)
         mr_server_parser_settings_changed(srv);
     mr_add_ok(c);
+}
+
+/* Zeroes what INFO counts (the stats, the lazy-free count, the memory
+ * peak), as Redis's RESETSTAT does. */
+void mr_cmd_config_resetstat(mr_conn *c, size_t argc, const resp_span *argv) {
+    (void)argc;
+    (void)argv;
+    memset(&c->srv->stats, 0, sizeof c->srv->stats);
+    mr_add_ok(c);
+}
+
+/* Settings come from the command line only: there is no file to write. */
+void mr_cmd_config_rewrite(mr_conn *c, size_t argc, const resp_span *argv) {
+    (void)argc;
+    (void)argv;
+    mr_add_error(c, "ERR The server is running without a config file");
 }

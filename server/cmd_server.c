@@ -243,12 +243,12 @@ static void info_clients(resp_buf *b, mr_server *srv) {
 }
 
 static void info_memory(resp_buf *b, mr_server *srv) {
-    static unsigned long long peak;
     unsigned long long used = used_bytes(), rss = resident_bytes(), total = system_memory();
     size_t clients_mem = 0;
     for (const mr_conn *cl = srv->clients; cl != NULL; cl = cl->next)
         clients_mem += sizeof *cl + cl->in_cap + cl->out.cap + cl->inflight;
-    if (used > peak) peak = used;
+    if (used > srv->stats.peak_memory) srv->stats.peak_memory = used;
+    unsigned long long peak = srv->stats.peak_memory;
     char used_h[32], rss_h[32], peak_h[32], total_h[32];
     bytes_human(used_h, sizeof used_h, used);
     bytes_human(rss_h, sizeof rss_h, rss);
@@ -276,7 +276,7 @@ static void info_memory(resp_buf *b, mr_server *srv) {
                used, used_h, rss, rss_h, peak, peak_h,
                peak > 0 ? (double)used * 100 / (double)peak : 0.0, total, total_h,
                used > 0 ? (double)rss / (double)used : 0.0, clients_mem, srv->lazyfree_pending,
-               srv->lazyfreed);
+               (unsigned long long)srv->stats.lazyfreed);
 }
 
 /* No persistence: nothing is ever saved, loaded or rewritten. */

@@ -401,3 +401,11 @@ void mr_cmd_setrange(mr_conn *c, size_t argc, const resp_span *argv) {
     mr_db_set(c->srv, c->db, KEY(1), &n->hdr, 1);
     mr_add_integer(c, (long long)len);
 }
+
+/* SET reads its key only with GET (looked for from the third argument
+ * on): otherwise it overwrites it. */
+const char *mr_set_key_flags(size_t argc, const resp_span *argv) {
+    for (size_t i = 3; i < argc; i++)
+        if (mr_arg_is(&argv[i], "get")) return "RW access update";
+    return "OW update";
+}

@@ -11,6 +11,9 @@
 typedef struct mr_conn mr_conn;
 
 typedef void mr_command_proc(mr_conn *c, size_t argc, const resp_span *argv);
+/* The flags of a command's key when they depend on its arguments (a key
+ * spec marked variable_flags), as COMMAND GETKEYSANDFLAGS reports them. */
+typedef const char *mr_key_flags_proc(size_t argc, const resp_span *argv);
 
 /* How dispatch treats a command, in the order of its checks. */
 typedef enum mr_command_flag {
@@ -63,6 +66,11 @@ typedef struct mr_command {
     unsigned flags;    /* mr_command_flag bits */
     mr_command_proc *proc;                /* NULL for a container */
     const struct mr_command *subcommands; /* ended by a NULL name, or NULL */
+    /* The container's HELP entry for this form: its syntax line, then
+     * description lines indented by four spaces, '\n' between lines.  A
+     * container's HELP lists its own entry (the form without a
+     * subcommand), then its subcommands' in table order; NULL: none. */
+    const char *help;
     /* COMMAND DOCS */
     const char *summary;
     const char *group;
@@ -78,6 +86,7 @@ typedef struct mr_command {
     const char *acl;
     const char *tips;
     const mr_key_spec *key_specs; /* ended by NULL flags, or NULL: none */
+    mr_key_flags_proc *key_flags; /* NULL: the key specs' own flags */
 } mr_command;
 
 /* The top-level commands (subcommands hang from their containers). */

@@ -216,6 +216,11 @@ void mr_cmd_security_warning(mr_conn *c, size_t argc, const resp_span *argv);
 
 /* cmd_server.c */
 void mr_cmd_command(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_help(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_command_getkeys(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_command_getkeysandflags(mr_conn *c, size_t argc, const resp_span *argv);
+const char *mr_set_key_flags(size_t argc, const resp_span *argv);
+const char *mr_bitfield_key_flags(size_t argc, const resp_span *argv);
 void mr_cmd_command_count(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_command_docs(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_command_info(mr_conn *c, size_t argc, const resp_span *argv);
@@ -227,6 +232,8 @@ void mr_cmd_shutdown(mr_conn *c, size_t argc, const resp_span *argv);
 /* cmd_config.c */
 void mr_cmd_config_get(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_config_set(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_config_resetstat(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_config_rewrite(mr_conn *c, size_t argc, const resp_span *argv);
 
 /* cmd_multi.c */
 void mr_cmd_multi(mr_conn *c, size_t argc, const resp_span *argv);

@@ -167,7 +167,7 @@ static void lazyfree_work(void *arg) {
 static void lazyfree_done(void *arg) {
     lazyfree_job *job = arg;
     job->srv->lazyfree_pending -= job->count;
-    job->srv->lazyfreed += job->count;
+    job->srv->stats.lazyfreed += job->count;
     free(job);
 }
 

@@ -152,3 +152,32 @@ void mr_add_matching_names(mr_conn *c, mr_dict *d, const resp_span *pattern,
     mr_add_raw(c, body.data, body.len);
     resp_buf_free(&body);
 }
+
+/* Words of a space-separated list: returns the next word's length and
+ * moves *p past it, 0 at the end. */
+size_t mr_next_word(const char **p, const char **word) {
+    const char *s = *p;
+    while (*s == ' ') s++;
+    *word = s;
+    while (*s != '\0' && *s != ' ') s++;
+    *p = s;
+    return (size_t)(s - *word);
+}
+
+static size_t word_count(const char *list) {
+    size_t n = 0;
+    const char *w;
+    for (const char *p = list; mr_next_word(&p, &w) > 0;) n++;
+    return n;
+}
+
+/* A set of words, as status strings (flags) or bulk strings (tips). */
+void mr_add_word_set(mr_conn *c, const char *list, int status) {
+    mr_add_set(c, word_count(list));
+    const char *w;
+    size_t n;
+    for (const char *p = list; (n = mr_next_word(&p, &w)) > 0;) {
+        if (status) mr_add_status_len(c, w, n);
+        else mr_add_bulk(c, w, n);
+    }
+}

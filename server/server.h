@@ -37,6 +37,8 @@ typedef struct mr_connset {
     size_t len, cap;
 } mr_connset;
 
+/* What INFO counts since the start or the last CONFIG RESETSTAT, which
+ * zeroes all of it. */
 typedef struct mr_stats {
     uint64_t connections_received;
     uint64_t commands_processed;
@@ -47,6 +49,8 @@ typedef struct mr_stats {
     uint64_t pubsub_messages;
     uint64_t net_input_bytes;
     uint64_t net_output_bytes;
+    uint64_t lazyfreed;           /* keys freed on the thread pool */
+    unsigned long long peak_memory; /* the most used_memory INFO has seen */
 } mr_stats;
 
 struct mr_server {
@@ -66,7 +70,6 @@ struct mr_server {
     uint64_t rng;
     int expire_db;      /* where the active expiry cycle resumes */
     size_t lazyfree_pending;      /* keys FLUSHALL ASYNC has still to free */
-    unsigned long long lazyfreed; /* keys freed on the thread pool, ever */
     uint64_t parser_gen; /* bumped when the request parser's settings change */
     /* The LRU clock of each shared integer: in Redis every key holding
      * one shares its object, so using any of them sets it for all, and it
@@ -233,6 +236,12 @@ void mr_add_null_array(mr_conn *c); /* *-1 or _ */
 void mr_add_array(mr_conn *c, size_t n);
 void mr_add_map(mr_conn *c, size_t pairs);
 void mr_add_set(mr_conn *c, size_t n);
+/* The words of a space-separated list: returns the next word's length
+ * and moves *p past it, 0 at the end. */
+size_t mr_next_word(const char **p, const char **word);
+/* A set of the words of a space-separated list, as status strings
+ * (status != 0) or bulk strings. */
+void mr_add_word_set(mr_conn *c, const char *list, int status);
 void mr_add_push(mr_conn *c, size_t n); /* RESP2: array */
 /* An array header in RESP2 form whatever the protocol (PUBSUB NUMSUB). */
 void mr_add_array_resp2(mr_conn *c, size_t n);

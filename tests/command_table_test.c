@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cmocka.h>
 
@@ -61,9 +62,13 @@ static void check_descriptor(const mr_command *cmd, const char *parent) {
     REQUIRE(cmd, acl);
     REQUIRE(cmd, tips);
     /* A command that takes arguments documents them (a subcommand's name
-     * is two words). */
+     * is two words), except where Redis 7.0.15's COMMAND DOCS lists none:
+     * COMMAND GETKEYS and GETKEYSANDFLAGS, whose argument is a whole
+     * command. */
     int words = parent != NULL ? 2 : 1;
-    if ((cmd->arity > words || cmd->arity < -words) && cmd->subcommands == NULL)
+    if ((cmd->arity > words || cmd->arity < -words) && cmd->subcommands == NULL &&
+        strcmp(cmd->name, "command|getkeys") != 0 &&
+        strcmp(cmd->name, "command|getkeysandflags") != 0)
         REQUIRE(cmd, args);
     if (!(cmd->flags & MR_CMD_NOAUTH) != !has_word(cmd->info_flags, "no_auth"))
         fail_msg("%s: MR_CMD_NOAUTH and COMMAND INFO's no_auth disagree", cmd->name);
@@ -82,6 +87,53 @@ static void every_descriptor_is_whole(void **state) {
         for (const mr_command *s = table[i].subcommands; s != NULL && s->name != NULL; s++)
             check_descriptor(s, table[i].name);
     }
+}
+
+/* A container with a HELP subcommand has a help entry for each of its
+ * subcommands, so that HELP lists them all; each entry is a syntax line
+ * then description lines indented by four spaces, and the container's
+ * own entry exists only when it runs without a subcommand. */
+static void check_help_entry(const mr_command *cmd) {
+    const char *e = cmd->help;
+    if (e[0] == ' ' || e[0] == '\n') fail_msg("%s: help begins with its syntax line", cmd->name);
+    size_t descriptions = 0;
+    for (const char *nl = strchr(e, '\n'); nl != NULL; nl = strchr(nl + 1, '\n')) {
+        if (strncmp(nl + 1, "    ", 4) != 0 || nl[5] == ' ' || nl[5] == '\n' || nl[5] == '\0')
+            fail_msg("%s: help description lines are indented by four spaces", cmd->name);
+        descriptions++;
+    }
+    if (descriptions == 0) fail_msg("%s: help has no description", cmd->name);
+}
+
+static void help_lists_every_subcommand(void **state) {
+    (void)state;
+    size_t count;
+    const mr_command *table = mr_command_table(&count);
+    size_t containers_with_help = 0;
+    for (size_t i = 0; i < count; i++) {
+        const mr_command *c = &table[i];
+        if (c->subcommands == NULL) {
+            if (c->help != NULL) fail_msg("%s: help without subcommands", c->name);
+            continue;
+        }
+        size_t plen = strlen(c->name);
+        if (mr_subcommand_lookup(c, "help", 4) == NULL) {
+            for (const mr_command *s = c->subcommands; s->name != NULL; s++)
+                if (s->help != NULL) fail_msg("%s: help, but %s has no HELP", s->name, c->name);
+            continue;
+        }
+        containers_with_help++;
+        if ((c->help != NULL) != (c->proc != NULL))
+            fail_msg("%s: a help entry of its own exactly when it runs alone", c->name);
+        if (c->help != NULL) check_help_entry(c);
+        for (const mr_command *s = c->subcommands; s->name != NULL; s++) {
+            if (s->help == NULL) fail_msg("%s: no help entry", s->name);
+            check_help_entry(s);
+            if (strncasecmp(s->help, s->name + plen + 1, strlen(s->name) - plen - 1) != 0)
+                fail_msg("%s: help's syntax line starts with the subcommand's name", s->name);
+        }
+    }
+    assert_true(containers_with_help >= 4);
 }
 
 /* In name order, each name once, so a reader finds a command where it
@@ -135,6 +187,7 @@ static void key_ranges(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_descriptor_is_whole),
+        cmocka_unit_test(help_lists_every_subcommand),
         cmocka_unit_test(names_are_sorted_and_unique),
         cmocka_unit_test(lookup_finds_every_name),
         cmocka_unit_test(key_ranges),
