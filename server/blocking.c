@@ -7,7 +7,10 @@
  * EXEC) ends, each ready key serves its waiters in order while it holds a
  * value of the type they want.  A served, timed-out or unblocked client
  * then runs the commands it had pipelined behind, once the connection
- * being fed is done, as Redis does in its next event loop turn. */
+ * being fed is done, as Redis does in its next event loop turn.
+ *
+ * A command CLIENT PAUSE holds back blocks its client the same way, on no
+ * key and with no way to be served: the pause's end runs it again. */
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
@@ -102,6 +105,7 @@ void mr_unblock(mr_conn *c, mr_unblock_how how) {
     }
     c->srv->nblocked--;
     if (b->deadline != 0) c->srv->nblocked_timeout--;
+    if (b->serve == NULL) mr_connset_remove(&c->srv->postponed, c);
     c->block = NULL;
     free(b);
     switch (how) {
@@ -180,11 +184,42 @@ void mr_block_serve_ready(mr_server *srv) {
     srv->serving = 0;
 }
 
+/* ---- postponed clients (CLIENT PAUSE): blocked with no keys ---- */
+
+void mr_block_postpone(mr_conn *c, size_t argc, const resp_span *argv) {
+    const mr_block_how how = {MR_TYPE_STRING, NULL, 0, 0, 0};
+    mr_block_on_keys(c, argc, argv, &how);
+    mr_connset_add(&c->srv->postponed, c);
+}
+
+int mr_block_is_postponed(const mr_conn *c) {
+    return c->block != NULL && c->block->serve == NULL;
+}
+
+void mr_block_resume_postponed(mr_server *srv) {
+    while (srv->postponed.len > 0) {
+        mr_conn *c = srv->postponed.items[0];
+        mr_connset_remove(&srv->postponed, c);
+        queue_unblocked(c);
+    }
+}
+
+/* Runs a postponed command as if it had just come (a new pause may hold
+ * it back again). */
+static void run_postponed(mr_conn *c) {
+    mr_block *b = c->block;
+    c->block = NULL;
+    c->srv->nblocked--;
+    mr_command_dispatch(c, b->argc, b->argv);
+    free(b);
+}
+
 void mr_block_run_unblocked(mr_server *srv) {
     mr_connset *u = &srv->unblocked;
     while (u->len > 0) {
         mr_conn *c = u->items[0];
         mr_connset_remove(u, c);
+        if (mr_block_is_postponed(c)) run_postponed(c);
         mr_conn_process_input(c);
         mr_conn_wake(c);
     }

@@ -304,6 +304,7 @@ static void client_info_line(resp_buf *b, const mr_conn *cl, size_t cmd_mem) {
     if (cl->txn.dirty_cas) *f++ = 'd';
     if (cl->close == MR_CLOSE_AFTER_REPLY) *f++ = 'c';
     if (cl->close == MR_CLOSE_NOW) *f++ = 'A';
+    if (cl->no_evict) *f++ = 'e';
     if (f == flags) *f++ = 'N';
     *f = '\0';
     char laddr[128];
@@ -574,7 +575,9 @@ void mr_cmd_client_unblock(mr_conn *c, size_t argc, const resp_span *argv) {
     }
     if (!mr_arg_ll(c, &argv[2], &id)) return;
     mr_conn *target = client_by_id(c->srv, id);
-    if (target == NULL || target->block == NULL) {
+    /* A client CLIENT PAUSE holds back is not blocked by its command: it
+     * is left to the pause (Redis 7.0.15 crashes here). */
+    if (target == NULL || target->block == NULL || mr_block_is_postponed(target)) {
         mr_add_integer(c, 0);
         return;
     }

@@ -51,6 +51,18 @@ int mr_command_listed(const mr_command *cmd) {
     return !(cmd->flags & MR_CMD_HTTP);
 }
 
+/* A word of a space-separated list. */
+static int has_word(const char *list, const char *word) {
+    size_t n = strlen(word);
+    for (const char *p = list; (p = strstr(p, word)) != NULL; p += n)
+        if ((p == list || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' ')) return 1;
+    return 0;
+}
+
+int mr_command_may_replicate(const mr_command *cmd) {
+    return (cmd->flags & MR_CMD_MAY_REPLICATE) || has_word(cmd->info_flags, "write");
+}
+
 /* As Redis 7.0 fills the legacy range from the key specs: the first key
  * is the smallest index; the last is the furthest one a spec reaches, or
  * a spec's negative lastkey (counted from the end); the step is the

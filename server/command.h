@@ -22,7 +22,9 @@ typedef enum mr_command_flag {
     MR_CMD_NO_MULTI = 1 << 2,    /* refused between MULTI and EXEC (no_multi) */
     MR_CMD_PUBSUB_OK = 1 << 3,   /* allowed in the RESP2 subscribed context */
     MR_CMD_NOT_QUEUED = 1 << 4,  /* runs at once even between MULTI and EXEC */
-    MR_CMD_EXEC_ABORT = 1 << 5   /* refused, it aborts the transaction (EXEC) */
+    MR_CMD_EXEC_ABORT = 1 << 5,  /* refused, it aborts the transaction (EXEC) */
+    MR_CMD_MAY_REPLICATE = 1 << 6 /* Redis's CMD_MAY_REPLICATE, which COMMAND INFO does not
+                                     show (PUBLISH): CLIENT PAUSE WRITE holds it back */
 } mr_command_flag;
 
 /* How a key spec finds its keys once it has found where they begin. */
@@ -97,6 +99,9 @@ const mr_command *mr_command_lookup(const char *name, size_t len);
 const mr_command *mr_subcommand_lookup(const mr_command *parent, const char *sub, size_t len);
 /* COMMAND lists it (the HTTP catchers are not listed). */
 int mr_command_listed(const mr_command *cmd);
+/* It writes (COMMAND INFO's write) or may propagate (MR_CMD_MAY_REPLICATE):
+ * CLIENT PAUSE WRITE holds it back. */
+int mr_command_may_replicate(const mr_command *cmd);
 /* COMMAND INFO's first key, last key and step, derived from the key
  * specs as Redis derives them: 0 0 0 without keys. */
 void mr_command_key_range(const mr_command *cmd, int *first, int *last, int *step);

@@ -217,6 +217,9 @@ void mr_cmd_security_warning(mr_conn *c, size_t argc, const resp_span *argv);
 /* cmd_server.c */
 void mr_cmd_command(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_help(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_client_pause(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_client_unpause(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_client_no_evict(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_command_getkeys(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_command_getkeysandflags(mr_conn *c, size_t argc, const resp_span *argv);
 const char *mr_set_key_flags(size_t argc, const resp_span *argv);

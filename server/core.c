@@ -42,6 +42,7 @@ void mr_server_free(mr_server *srv) {
     for (size_t i = 0; i < srv->nready; i++) free(srv->ready[i].key);
     free(srv->ready);
     free(srv->unblocked.items);
+    free(srv->postponed.items);
     mr_dict_free(srv->channels);
     mr_dict_free(srv->patterns);
     mr_dict_free(srv->shard_channels);
@@ -239,6 +240,10 @@ void mr_conn_process_input(mr_conn *c) {
 void mr_conn_feed(mr_conn *c, const char *data, size_t len) {
     mr_server *srv = c->srv;
     if (c->close != MR_KEEP || len == 0) return;
+    /* A pause past its deadline ends before new input runs, so the
+     * commands it held run first. */
+    mr_pause_check(srv);
+    mr_block_run_unblocked(srv);
     srv->stats.net_input_bytes += len;
     c->last_ms = srv->now_ms;
     append_input(c, data, len);
@@ -260,6 +265,8 @@ void mr_conn_feed(mr_conn *c, const char *data, size_t len) {
 void mr_server_cron(mr_server *srv) {
     mr_db_active_expire(srv);
     mr_block_cron(srv);
+    mr_pause_check(srv);
+    mr_block_run_unblocked(srv);
     for (mr_conn *c = srv->clients, *next; c != NULL; c = next) {
         next = c->next;
         /* A quietly closing client (mr_conn_close_after_reply) may still

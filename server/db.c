@@ -6,10 +6,13 @@
 
 #include "server.h"
 
-/* Deletes the key if its time has come.  Returns 1 if it was expired. */
+/* Deletes the key if its time has come.  Returns 1 if it was expired.
+ * While clients are paused an expired key reads as missing but stays
+ * (nothing is deleted until the pause ends, as in Redis). */
 static int expire_if_needed(mr_server *srv, mr_db *db, const char *key, size_t klen) {
     mr_dict_entry *e = mr_dict_find(db->expires, key, klen);
     if (e == NULL || e->v.s64 > srv->now_ms) return 0;
+    if (mr_paused(srv)) return 1;
     mr_dict_delete(db->expires, key, klen);
     mr_dict_delete(db->keys, key, klen);
     srv->stats.expired_keys++;
@@ -226,6 +229,7 @@ void mr_db_flush(mr_server *srv, int db, int async) {
 #define EXPIRE_ROUNDS 16
 
 void mr_db_active_expire(mr_server *srv) {
+    if (mr_paused(srv)) return;
     for (int n = 0; n < srv->cfg.databases; n++) {
         int dbi = (srv->expire_db + n) % srv->cfg.databases;
         mr_db *d = &srv->dbs[dbi];

@@ -128,6 +128,10 @@ static void run(mr_conn *c, size_t argc, const resp_span *argv) {
         return;
     }
     if (!allowed(c, cmd, argc)) return;
+    if (mr_pause_postpones(c, cmd)) {
+        mr_block_postpone(c, argc, argv);
+        return;
+    }
     if (c->txn.active && !(cmd->flags & MR_CMD_NOT_QUEUED)) {
         mr_multi_queue(c, cmd, argc, argv);
         mr_add_status(c, "QUEUED");

@@ -39,6 +39,13 @@ typedef struct mr_connset {
 
 /* What INFO counts since the start or the last CONFIG RESETSTAT, which
  * zeroes all of it. */
+/* What CLIENT PAUSE holds back, in increasing order. */
+typedef enum mr_pause {
+    MR_PAUSE_OFF,
+    MR_PAUSE_WRITE, /* commands that write or may propagate */
+    MR_PAUSE_ALL    /* every command */
+} mr_pause;
+
 typedef struct mr_stats {
     uint64_t connections_received;
     uint64_t commands_processed;
@@ -81,6 +88,11 @@ struct mr_server {
     size_t nready, ready_cap;
     mr_connset unblocked; /* to run their pipelined input */
     int serving;
+    /* CLIENT PAUSE (pause.c): the kind in force until pause_end_ms, and
+     * the clients whose command waits for its end, in arrival order. */
+    mr_pause pause;
+    int64_t pause_end_ms;
+    mr_connset postponed;
 };
 
 /* One command queued between MULTI and EXEC, its arguments copied (the
@@ -156,6 +168,7 @@ struct mr_conn {
     int replies_unframed;
     int pushing;     /* writing a pub/sub push, which is never silenced */
     int quiet_close; /* see mr_conn_close_after_reply */
+    int no_evict;    /* CLIENT NO-EVICT ON: only CLIENT LIST's flag e */
     uint64_t parser_gen; /* srv->parser_gen the parser was set up for */
     struct mr_block *block; /* blocked on keys (blocking.c); NULL when not */
 };
@@ -345,6 +358,29 @@ void mr_block_serve_ready(mr_server *srv);
 void mr_block_run_unblocked(mr_server *srv);
 /* Times out clients past their deadline (from the cron). */
 void mr_block_cron(mr_server *srv);
+
+/* Holds c's command (copied) until the pause ends: c is blocked, with no
+ * keys, and its pipelined input waits too. */
+void mr_block_postpone(mr_conn *c, size_t argc, const resp_span *argv);
+int mr_block_is_postponed(const mr_conn *c);
+/* The pause ended: every postponed client runs its command again, in the
+ * order they came, then its pipelined input. */
+void mr_block_resume_postponed(mr_server *srv);
+
+/* ---- CLIENT PAUSE (pause.c) ---- */
+/* A pause is in force: its deadline has not passed (the pause itself
+ * ends at the next mr_pause_check). */
+static inline int mr_paused(const mr_server *srv) {
+    return srv->pause != MR_PAUSE_OFF && srv->now_ms <= srv->pause_end_ms;
+}
+/* The pause in force holds back cmd from c. */
+int mr_pause_postpones(const mr_conn *c, const struct mr_command *cmd);
+/* Starts a pause, or widens the one in force (larger kind, later end). */
+void mr_pause_start(mr_server *srv, mr_pause kind, int64_t end_ms);
+/* Ends the pause now (CLIENT UNPAUSE) and resumes the postponed clients. */
+void mr_pause_stop(mr_server *srv);
+/* Ends a pause whose deadline has passed (the cron, a new event). */
+void mr_pause_check(mr_server *srv);
 
 /* ---- pub/sub (cmd_pubsub.c) ---- */
 /* Removes every subscription of a connection (on close or RESET). */
