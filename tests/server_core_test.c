@@ -177,6 +177,40 @@ static void test_expiry_lazy_and_active(void **state) {
     mr_server_free(srv);
 }
 
+/* CLIENT PAUSE with the clock moved by hand: the held write, the reads
+ * that run, the expired key that stays, CLIENT UNBLOCK (which leaves a
+ * held client alone: Redis 7.0.15 itself crashes there, so no case can
+ * pin it), and the end by deadline, seen by the cron. */
+static void test_client_pause(void **state) {
+    (void)state;
+    mr_server *srv = server_with(NULL);
+    mr_conn *a = open_conn(srv, "127.0.0.1:1", 1);
+    mr_conn *w = open_conn(srv, "127.0.0.1:2", 1);
+    expect_reply(a, "SET e v PX 100\r\nCLIENT PAUSE 1000 WRITE\r\n", "+OK\r\n+OK\r\n");
+    expect_reply(w, "SET k 1\r\nINCR k\r\n", "");
+    mr_server_set_time(srv, 1700000000200);
+    for (int i = 0; i < 50; i++) mr_server_cron(srv);
+    expect_reply(a, "GET k\r\nEXISTS e\r\nDBSIZE\r\n", "$-1\r\n:0\r\n:1\r\n");
+    char unblock[64];
+    snprintf(unblock, sizeof unblock, "CLIENT UNBLOCK %llu\r\n",
+             (unsigned long long)mr_conn_id(w));
+    expect_reply(a, unblock, ":0\r\n");
+    expect_reply_has(a, "INFO clients\r\n", "blocked_clients:1\r\n");
+    expect_reply(w, "GET k\r\n", "");
+    /* The deadline itself still pauses; the cron after it resumes. */
+    mr_server_set_time(srv, 1700000001000);
+    mr_server_cron(srv);
+    expect_reply(w, "", "");
+    mr_server_set_time(srv, 1700000001001);
+    mr_server_cron(srv);
+    char *got = take(w);
+    assert_string_equal(got, "+OK\r\n:2\r\n$1\r\n2\r\n");
+    free(got);
+    /* The cron that ended the pause reclaimed e: k alone is left. */
+    expect_reply(a, "DBSIZE\r\nEXISTS k\r\n", ":1\r\n:1\r\n");
+    mr_server_free(srv);
+}
+
 static void test_pubsub_across_connections(void **state) {
     (void)state;
     mr_server *srv = server_with(NULL);
@@ -778,6 +812,7 @@ int main(void) {
         cmocka_unit_test(test_ping_and_pipelining),
         cmocka_unit_test(test_chunking_does_not_change_output),
         cmocka_unit_test(test_expiry_lazy_and_active),
+        cmocka_unit_test(test_client_pause),
         cmocka_unit_test(test_pubsub_across_connections),
         cmocka_unit_test(test_sharded_pubsub),
         cmocka_unit_test(test_unlink_expiretime_scan_cursor),
