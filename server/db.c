@@ -113,8 +113,10 @@ mr_str *mr_db_string_at_least(mr_server *srv, int db, const char *key, size_t kl
     }
     mr_str *s = e->v.ptr;
     if (s->len < len) e->v.ptr = s = mr_str_grow(s, len);
-    /* Changed in place, as Redis's unshared copy is: "raw", the key's own. */
+    /* Changed in place, as Redis's unshared copy is: "raw", the key's own,
+     * and (a new object there) just used. */
     s->hdr.encoding = MR_ENC_RAW;
+    if (s->hdr.shared) s->hdr.lru = mr_lru_clock(srv);
     s->hdr.shared = 0;
     return s;
 }
