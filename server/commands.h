@@ -66,6 +66,14 @@ void mr_cmd_linsert(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_lrem(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_ltrim(mr_conn *c, size_t argc, const resp_span *argv);
 
+/* cmd_stream.c */
+void mr_cmd_xadd(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_xtrim(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_xdel(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_xlen(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_xrange(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_xrevrange(mr_conn *c, size_t argc, const resp_span *argv);
+
 /* cmd_zset.c */
 void mr_cmd_zadd(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_zincrby(mr_conn *c, size_t argc, const resp_span *argv);

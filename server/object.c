@@ -8,6 +8,7 @@
 #include "hash.h"
 #include "list.h"
 #include "set.h"
+#include "stream.h"
 #include "zset.h"
 #include "mem.h"
 #include "object.h"
@@ -57,6 +58,7 @@ const char *mr_encoding_name(const mr_obj *o) {
     case MR_ENC_HASHTABLE: return "hashtable";
     case MR_ENC_INTSET: return "intset";
     case MR_ENC_SKIPLIST: return "skiplist";
+    case MR_ENC_STREAM: return "stream";
     }
     return "unknown";
 }
@@ -77,6 +79,7 @@ const char *mr_type_name(mr_type t) {
     case MR_TYPE_HASH: return "hash";
     case MR_TYPE_SET: return "set";
     case MR_TYPE_ZSET: return "zset";
+    case MR_TYPE_STREAM: return "stream";
     }
     return "none";
 }
@@ -128,6 +131,7 @@ mr_obj *mr_obj_dup(mr_obj *o) {
     case MR_TYPE_HASH: return dup_hash((const mr_hashval *)o);
     case MR_TYPE_SET: return dup_set((const mr_setval *)o);
     case MR_TYPE_ZSET: return &mr_zset_dup((const mr_zsetval *)o)->hdr;
+    case MR_TYPE_STREAM: return &mr_stream_dup((const mr_stream *)o)->hdr;
     }
     abort();
 }
@@ -142,6 +146,7 @@ size_t mr_obj_free_effort(const mr_obj *o) {
         return o->encoding == MR_ENC_HASHTABLE ? mr_set_len((const mr_setval *)o) : 1;
     case MR_TYPE_ZSET:
         return o->encoding == MR_ENC_SKIPLIST ? mr_zset_len((const mr_zsetval *)o) : 1;
+    case MR_TYPE_STREAM: return mr_stream_node_count((const mr_stream *)o);
     }
     return 1;
 }
@@ -155,6 +160,7 @@ void mr_obj_free(void *p) {
     case MR_TYPE_HASH: mr_hash_free((mr_hashval *)o); return;
     case MR_TYPE_SET: mr_set_free((mr_setval *)o); return;
     case MR_TYPE_ZSET: mr_zset_free((mr_zsetval *)o); return;
+    case MR_TYPE_STREAM: mr_stream_free((mr_stream *)o); return;
     }
     abort();
 }

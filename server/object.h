@@ -13,7 +13,8 @@ typedef enum mr_type {
     MR_TYPE_LIST,
     MR_TYPE_HASH,
     MR_TYPE_SET,
-    MR_TYPE_ZSET
+    MR_TYPE_ZSET,
+    MR_TYPE_STREAM
 } mr_type;
 
 /* The encodings OBJECT ENCODING reports. */
@@ -25,7 +26,8 @@ typedef enum mr_encoding {
     MR_ENC_LISTPACK,
     MR_ENC_HASHTABLE,
     MR_ENC_INTSET,
-    MR_ENC_SKIPLIST
+    MR_ENC_SKIPLIST,
+    MR_ENC_STREAM
 } mr_encoding;
 
 typedef struct mr_obj {
