@@ -77,7 +77,7 @@ void mr_cmd_ping(mr_conn *c, size_t argc, const resp_span *argv) {
         return;
     }
     /* A RESP2 subscriber can only receive arrays, so PING answers with one. */
-    if (c->proto == 2 && mr_conn_subscriptions(c) > 0) {
+    if (c->proto == 2 && mr_conn_in_pubsub(c)) {
         mr_add_array(c, 2);
         mr_add_bulk(c, "pong", 4);
         if (argc == 2) mr_add_bulk(c, argv[1].ptr, argv[1].len);
@@ -298,7 +298,7 @@ static void local_addr(const mr_conn *c, char *out, size_t cap) {
 static void client_info_line(resp_buf *b, const mr_conn *cl, size_t cmd_mem) {
     const mr_server *srv = cl->srv;
     char flags[8], *f = flags;
-    if (mr_conn_subscriptions(cl) > 0) *f++ = 'P';
+    if (mr_conn_in_pubsub(cl)) *f++ = 'P';
     if (cl->txn.active) *f++ = 'x';
     if (cl->block != NULL) *f++ = 'b';
     if (cl->txn.dirty_cas) *f++ = 'd';
@@ -360,7 +360,7 @@ static int client_type_by_name(const resp_span *a) {
 }
 
 static int client_type(const mr_conn *cl) {
-    return mr_conn_subscriptions(cl) > 0 ? TYPE_PUBSUB : TYPE_NORMAL;
+    return mr_conn_in_pubsub(cl) ? TYPE_PUBSUB : TYPE_NORMAL;
 }
 
 static mr_conn *oldest_client(mr_server *srv) {

@@ -122,6 +122,7 @@ void mr_pubsub_drop(mr_conn *c, int notify) {
     unsubscribe_all(c, KIND_CHANNEL, notify);
     unsubscribe_all(c, KIND_PATTERN, notify);
     unsubscribe_all(c, KIND_SHARD, notify);
+    c->pubsub_mode = 0;
 }
 
 static void subscribe_generic(mr_conn *c, size_t argc, const resp_span *argv, int kind) {
@@ -129,18 +130,20 @@ static void subscribe_generic(mr_conn *c, size_t argc, const resp_span *argv, in
         subscribe_one(c, kind, argv[i].ptr, argv[i].len);
         reply_subscription(c, kind, subscribe_word[kind], argv[i].ptr, argv[i].len);
     }
+    c->pubsub_mode = 1;
 }
 
 /* Names never subscribed are still answered, with the unchanged count. */
 static void unsubscribe_generic(mr_conn *c, size_t argc, const resp_span *argv, int kind) {
     if (argc == 1) {
         unsubscribe_all(c, kind, 1);
-        return;
+    } else {
+        for (size_t i = 1; i < argc; i++) {
+            unsubscribe_one(c, kind, argv[i].ptr, argv[i].len);
+            reply_subscription(c, kind, unsubscribe_word[kind], argv[i].ptr, argv[i].len);
+        }
     }
-    for (size_t i = 1; i < argc; i++) {
-        unsubscribe_one(c, kind, argv[i].ptr, argv[i].len);
-        reply_subscription(c, kind, unsubscribe_word[kind], argv[i].ptr, argv[i].len);
-    }
+    if (mr_conn_subscriptions(c) == 0) c->pubsub_mode = 0;
 }
 
 void mr_cmd_subscribe(mr_conn *c, size_t argc, const resp_span *argv) {

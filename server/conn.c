@@ -14,6 +14,10 @@ size_t mr_conn_subscriptions(const mr_conn *c) {
            (c->shard_channels != NULL ? mr_dict_size(c->shard_channels) : 0);
 }
 
+int mr_conn_in_pubsub(const mr_conn *c) {
+    return c->pubsub_mode;
+}
+
 void mr_conn_kill(mr_conn *c) {
     mr_block_forget(c);
     c->close = MR_CLOSE_NOW;
@@ -75,7 +79,7 @@ void mr_conn_check_output_limits(mr_conn *c) {
         return;
     }
     const mr_output_limit *lim =
-        mr_conn_subscriptions(c) > 0 ? &c->srv->cfg.pubsub_limit : &c->srv->cfg.normal_limit;
+        mr_conn_in_pubsub(c) ? &c->srv->cfg.pubsub_limit : &c->srv->cfg.normal_limit;
     size_t pending = c->out.len + c->inflight;
     int over = 0;
     if (lim->hard > 0 && pending >= lim->hard) {

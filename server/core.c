@@ -274,7 +274,7 @@ void mr_server_cron(mr_server *srv) {
         if (mr_conn_should_close(c) != MR_KEEP) continue;
         /* Idle clients are closed silently; subscribers and blocked
          * clients never time out. */
-        if (srv->cfg.timeout > 0 && mr_conn_subscriptions(c) == 0 && c->block == NULL &&
+        if (srv->cfg.timeout > 0 && !mr_conn_in_pubsub(c) && c->block == NULL &&
             srv->now_ms - c->last_ms > (int64_t)srv->cfg.timeout * 1000) {
             mr_log(srv, MR_LOG_VERBOSE, "Closing idle client");
             mr_conn_kill(c);

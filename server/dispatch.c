@@ -109,7 +109,7 @@ static int allowed(mr_conn *c, const mr_command *cmd, size_t argc) {
         reject(c, cmd, "ERR Command not allowed inside a transaction");
         return 0;
     }
-    if (c->proto == 2 && mr_conn_subscriptions(c) > 0 && !(cmd->flags & MR_CMD_PUBSUB_OK)) {
+    if (c->proto == 2 && mr_conn_in_pubsub(c) && !(cmd->flags & MR_CMD_PUBSUB_OK)) {
         rejectf(c, cmd,
                 "ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / "
                 "QUIT / RESET are allowed in this context",

@@ -154,6 +154,12 @@ struct mr_conn {
     mr_dict *channels;       /* subscribed channels (set) */
     mr_dict *patterns;       /* subscribed patterns (set) */
     mr_dict *shard_channels; /* subscribed shard channels (set) */
+    /* Redis's subscriber mode (flag P, the pubsub output class, RESP2's
+     * restricted commands): set once a subscribe command has replied,
+     * cleared once an unsubscribe leaves no subscription.  So the
+     * replies of the command that enters or leaves it still count in
+     * the class the client had. */
+    int pubsub_mode;
     int64_t created_ms;
     int64_t last_ms;
     char last_cmd[32];
@@ -195,6 +201,7 @@ void mr_conn_wake(mr_conn *c);
 /* Total subscriptions (channels, patterns and shard channels) of a
  * connection: any of them puts it in the subscribed context. */
 size_t mr_conn_subscriptions(const mr_conn *c);
+int mr_conn_in_pubsub(const mr_conn *c);
 /* Closes the connection when its pending output is over its class's
  * limit (client-output-buffer-limit), or while it never authenticated. */
 void mr_conn_check_output_limits(mr_conn *c);
