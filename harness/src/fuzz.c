@@ -269,8 +269,9 @@ static void list_commands(shared *sh, const rh_gen *g) {
     for (size_t i = 0; i < g->ncmds; i++) printf(" %s", g->cmds[i]->name);
     printf("\n");
     for (size_t i = 0; i < sh->excl.count; i++)
-        printf("%s %s: %s\n", sh->excl.items[i].kind == RH_LISTED_OWNED ? "owned" : "excluded",
-               sh->excl.items[i].cmd, sh->excl.items[i].why);
+        printf("%s %s%s%s: %s\n", sh->excl.items[i].kind == RH_LISTED_OWNED ? "owned" : "excluded",
+               sh->excl.items[i].cmd, sh->excl.items[i].arg != NULL ? " " : "",
+               sh->excl.items[i].arg != NULL ? sh->excl.items[i].arg : "", sh->excl.items[i].why);
 }
 
 /* ---- one run ---- */

@@ -35,13 +35,17 @@ static int add_exclusion(char *ln, int line, void *ctx) {
     const char *why = rh_cut_reason(ln);
     char *kind = strtok_r(ln, " \t", &save);
     char *cmd = strtok_r(NULL, " \t", &save);
+    char *arg = strtok_r(NULL, " \t", &save);
     char *extra = strtok_r(NULL, " \t", &save);
     const char *bad = NULL;
     if (why == NULL) bad = "an entry needs its reason after ' #'";
-    else if (kind == NULL || cmd == NULL || extra != NULL) bad = "want 'exclude|owned NAME # reason'";
+    else if (kind == NULL || cmd == NULL || extra != NULL)
+        bad = "want 'exclude|owned NAME # reason' or 'exclude NAME ARG # reason'";
     else if (strcmp(kind, "exclude") != 0 && strcmp(kind, "owned") != 0)
         bad = "an entry starts with 'exclude' or 'owned'";
-    else if (rh_exclusions_find(x, cmd) != NULL) bad = "a second entry for this command";
+    else if (arg != NULL && strcmp(kind, "exclude") != 0) bad = "only 'exclude' names an argument";
+    else if (arg == NULL ? rh_exclusions_find(x, cmd) != NULL : rh_exclusions_has_arg(x, cmd, arg))
+        bad = "a second entry for this command";
     if (bad != NULL) {
         snprintf(e->err, e->errlen, "line %d: %s", line, bad);
         return -1;
@@ -51,6 +55,7 @@ static int add_exclusion(char *ln, int line, void *ctx) {
     rh_listed *it = &x->items[x->count++];
     it->cmd = rh_strdup(cmd);
     for (char *c = it->cmd; *c; c++) *c = (char)tolower((unsigned char)*c);
+    it->arg = arg != NULL ? rh_strdup(arg) : NULL;
     it->kind = strcmp(kind, "owned") == 0 ? RH_LISTED_OWNED : RH_LISTED_EXCLUDE;
     it->why = rh_strdup(why);
     return 0;
@@ -74,13 +79,22 @@ int rh_exclusions_load(rh_exclusions *x, const char *path, char *err, size_t err
 
 const rh_listed *rh_exclusions_find(const rh_exclusions *x, const char *cmd) {
     for (size_t i = 0; x != NULL && i < x->count; i++)
-        if (strcasecmp(x->items[i].cmd, cmd) == 0) return &x->items[i];
+        if (x->items[i].arg == NULL && strcasecmp(x->items[i].cmd, cmd) == 0) return &x->items[i];
     return NULL;
+}
+
+int rh_exclusions_has_arg(const rh_exclusions *x, const char *cmd, const char *arg) {
+    for (size_t i = 0; x != NULL && i < x->count; i++) {
+        const rh_listed *l = &x->items[i];
+        if (l->arg != NULL && strcasecmp(l->cmd, cmd) == 0 && strcmp(l->arg, arg) == 0) return 1;
+    }
+    return 0;
 }
 
 void rh_exclusions_free(rh_exclusions *x) {
     for (size_t i = 0; i < x->count; i++) {
         free(x->items[i].cmd);
+        free(x->items[i].arg);
         free(x->items[i].why);
     }
     free(x->items);
@@ -121,6 +135,28 @@ static int in_only(const char *only, const rh_cmd *c) {
     return 0;
 }
 
+/* Whether argument name of c can be left out: it is optional, or a
+ * choice of a one-of that keeps a choice not excluded. */
+static int can_leave_out_in(const rh_exclusions *x, const rh_cmd *c, const rh_arg *args,
+                            size_t n, const rh_arg *parent, const char *name) {
+    for (size_t i = 0; i < n; i++) {
+        const rh_arg *a = &args[i];
+        if (strcmp(a->name, name) == 0) {
+            if (a->optional) return 1;
+            if (parent == NULL || parent->type != RH_ARG_ONEOF) return 0;
+            for (size_t k = 0; k < parent->nsub; k++)
+                if (!rh_exclusions_has_arg(x, c->name, parent->sub[k].name)) return 1;
+            return 0;
+        }
+        if (a->nsub > 0 && can_leave_out_in(x, c, a->sub, a->nsub, a, name)) return 1;
+    }
+    return 0;
+}
+
+static int can_leave_out(const rh_exclusions *x, const rh_cmd *c, const char *name) {
+    return can_leave_out_in(x, c, c->args, c->nargs, NULL, name);
+}
+
 int rh_gen_init(rh_gen *g, const rh_cmdtable *t, const char *const *names_a, size_t na,
                 const rh_exclusions *x, const rh_gen_config *cfg, uint64_t seed, resp_buf *notes,
                 char *err, size_t errlen) {
@@ -130,6 +166,7 @@ int rh_gen_init(rh_gen *g, const rh_cmdtable *t, const char *const *names_a, siz
     if (g->cfg.nconns > RH_PROGRAM_CONNS) g->cfg.nconns = RH_PROGRAM_CONNS;
     if (g->cfg.max_depth == 0) g->cfg.max_depth = 1;
     g->table = t;
+    g->excl = x;
     rh_rng_seed(&g->rng, seed);
     g->cmds = calloc(t->count + 1, sizeof *g->cmds);
     if (g->cmds == NULL) rh_die("out of memory");
@@ -163,10 +200,20 @@ int rh_gen_init(rh_gen *g, const rh_cmdtable *t, const char *const *names_a, siz
     for (size_t i = 0; i < g->ncmds; i++)
         for (size_t j = 0; j < g->ncmds; j++)
             g->siblings[i] += strcmp(g->cmds[i]->words[0], g->cmds[j]->words[0]) == 0;
-    for (size_t i = 0; x != NULL && i < x->count; i++)
-        if (rh_cmdtable_find(t, x->items[i].cmd) == NULL && notes != NULL)
+    for (size_t i = 0; x != NULL && i < x->count; i++) {
+        const rh_cmd *c = rh_cmdtable_find(t, x->items[i].cmd);
+        if (c == NULL && notes != NULL)
             rh_bufprintf(notes, "\nexclusion file: '%s' names no command of the reference",
                          x->items[i].cmd);
+        if (c != NULL && x->items[i].arg != NULL && !can_leave_out(x, c, x->items[i].arg)) {
+            snprintf(err, errlen,
+                     "exclusion file: '%s %s' names no argument that can be left out (an optional "
+                     "one, or a one-of's choice with another choice left)",
+                     x->items[i].cmd, x->items[i].arg);
+            rh_gen_free(g);
+            return -1;
+        }
+    }
     if (g->ncmds == 0) {
         snprintf(err, errlen, "no command to generate: the two servers list none in common");
         rh_gen_free(g);
@@ -254,6 +301,15 @@ static const lit parameters[] = {
  * a walk's start, and cursors no server accepts, compare. */
 static const lit cursors[] = {{"0", 0}, {"0", 0}, {"0", 0}, {"0", 0}, {"0", 0}, {"0", 0},
                               {"abc", 0}, {"", 0}, {"1.5", 0}, {"18446744073709551616", 0}};
+/* Stream IDs: edges of both halves, exclusive and open bounds, forms
+ * Redis refuses.  Fresh, growing IDs come from stream_id(). */
+static const lit stream_ids[] = {
+    {"0-1", 0}, {"1", 0}, {"1-0", 0}, {"1-1", 0}, {"2-5", 0}, {"5", 0}, {"1-*", 0},
+    {"(1-1", 0}, {"(2", 0}, {"-", 0}, {"+", 0}, {"0", 0}, {"0-0", 0}, {"-1", 0},
+    {"18446744073709551615", 0}, {"18446744073709551615-18446744073709551615", 0},
+    {"18446744073709551615-*", 0}, {"1-18446744073709551615", 0}, {"18446744073709551616", 0},
+    {"abc", 0}, {"1.5", 0}, {"", 0}, {"1-", 0}, {"-1-1", 0}, {" 1", 0}, {"((1", 0},
+};
 static const lit junk[] = {{"bogus", 0}, {"", 0}, {"x", 0}, {"EX", 0}, {"1.5", 0}};
 
 static void push_lit(rh_op *op, const lit *l) { rh_op_push(op, l->s, l->len ? l->len : strlen(l->s)); }
@@ -280,16 +336,42 @@ static void push_long_string(rh_gen *g, rh_op *op) {
     free(s);
 }
 
-static void push_string(rh_gen *g, const rh_arg *a, rh_op *op) {
-    if (name_has(a, "channel")) {
+/* An ID above every earlier one of the run, most of the time accepted
+ * by XADD: "N-S", "N-*" or "N".  Never "*": the two servers' clocks would
+ * give different IDs. */
+static void push_stream_id(rh_gen *g, rh_op *op) {
+    char tmp[48];
+    int len;
+    g->stream_ms += 1 + rh_rng_below(&g->rng, 3);
+    switch (rh_rng_below(&g->rng, 3)) {
+    case 0: len = snprintf(tmp, sizeof tmp, "%llu-%zu", g->stream_ms, rh_rng_below(&g->rng, 3)); break;
+    case 1: len = snprintf(tmp, sizeof tmp, "%llu-*", g->stream_ms); break;
+    default: len = snprintf(tmp, sizeof tmp, "%llu", g->stream_ms); break;
+    }
+    rh_op_push(op, tmp, (size_t)len);
+}
+
+static int is_stream_id(const rh_cmd *c, const rh_arg *a) {
+    static const char *const id_args[] = {"id", "start", "end", "threshold"};
+    if (strcmp(c->group, "stream") != 0) return 0;
+    for (size_t i = 0; i < COUNT(id_args); i++)
+        if (strcmp(a->name, id_args[i]) == 0) return 1;
+    return 0;
+}
+
+static void push_string(rh_gen *g, const rh_cmd *c, const rh_arg *a, rh_op *op) {
+    if (is_stream_id(c, a)) {
+        if (rh_rng_chance(&g->rng, 500)) push_stream_id(g, op);
+        else push_pick(g, op, stream_ids, COUNT(stream_ids));
+    } else if (name_has(a, "channel")) {
         push_numbered(g, op, "@ch", 4);
     } else if (strcmp(a->name, "section") == 0) {
         push_pick(g, op, sections, COUNT(sections));
     } else if (strcmp(a->name, "parameter") == 0) {
         push_pick(g, op, parameters, COUNT(parameters));
     } else if (name_has(a, "command")) {
-        const rh_cmd *c = g->cmds[rh_rng_below(&g->rng, g->ncmds)];
-        rh_op_push(op, c->words[0], strlen(c->words[0]));
+        const rh_cmd *other = g->cmds[rh_rng_below(&g->rng, g->ncmds)];
+        rh_op_push(op, other->words[0], strlen(other->words[0]));
     } else if (name_has(a, "name")) {
         push_pick(g, op, names, COUNT(names));
     } else if (rh_rng_chance(&g->rng, 40)) {
@@ -338,16 +420,31 @@ static void push_token(rh_gen *g, rh_op *op, const char *token) {
 
 static void gen_arg(rh_gen *g, const rh_cmd *c, const rh_arg *a, rh_op *op, int forced);
 
+static int arg_excluded(const rh_gen *g, const rh_cmd *c, const rh_arg *a) {
+    return rh_exclusions_has_arg(g->excl, c->name, a->name);
+}
+
+/* One of a one-of's choices, never an excluded one (rh_gen_init made sure
+ * one is left). */
+static const rh_arg *pick_choice(rh_gen *g, const rh_cmd *c, const rh_arg *a) {
+    size_t allowed = 0;
+    for (size_t i = 0; i < a->nsub; i++) allowed += !arg_excluded(g, c, &a->sub[i]);
+    size_t k = rh_rng_below(&g->rng, allowed);
+    for (size_t i = 0; i < a->nsub; i++)
+        if (!arg_excluded(g, c, &a->sub[i]) && k-- == 0) return &a->sub[i];
+    return &a->sub[0];
+}
+
 static void gen_value(rh_gen *g, const rh_cmd *c, const rh_arg *a, rh_op *op) {
     switch (a->type) {
     case RH_ARG_PURE_TOKEN: break;
-    case RH_ARG_ONEOF: gen_arg(g, c, &a->sub[rh_rng_below(&g->rng, a->nsub)], op, 1); break;
+    case RH_ARG_ONEOF: gen_arg(g, c, pick_choice(g, c, a), op, 1); break;
     case RH_ARG_BLOCK:
         for (size_t i = 0; i < a->nsub; i++) gen_arg(g, c, &a->sub[i], op, 0);
         break;
     case RH_ARG_KEY: push_key(g, op); break;
     case RH_ARG_PATTERN: push_pattern(g, c, op); break;
-    case RH_ARG_STRING: push_string(g, a, op); break;
+    case RH_ARG_STRING: push_string(g, c, a, op); break;
     case RH_ARG_INTEGER: push_integer(g, a, op); break;
     case RH_ARG_DOUBLE: push_pick(g, op, doubles, COUNT(doubles)); break;
     case RH_ARG_UNIX_TIME: push_pick(g, op, unix_times, COUNT(unix_times)); break;
@@ -355,7 +452,7 @@ static void gen_value(rh_gen *g, const rh_cmd *c, const rh_arg *a, rh_op *op) {
 }
 
 static void gen_arg(rh_gen *g, const rh_cmd *c, const rh_arg *a, rh_op *op, int forced) {
-    if (a->optional && !forced && rh_rng_chance(&g->rng, 500)) return;
+    if (a->optional && !forced && (arg_excluded(g, c, a) || rh_rng_chance(&g->rng, 500))) return;
     size_t reps = 1;
     if (a->multiple) reps += rh_rng_below(&g->rng, rh_rng_chance(&g->rng, 50) ? 12 : 3);
     for (size_t r = 0; r < reps; r++) {

@@ -25,13 +25,17 @@ size_t rh_rng_below(rh_rng *r, size_t n);
 int rh_rng_chance(rh_rng *r, unsigned permille);
 
 /* The reviewed exclusion file (harness/fuzz/exclude):
- *   exclude NAME  # reason   never generated
- *   owned NAME    # reason   server-wide: generated only when the run owns
- *                            both servers (--allow-flush, one stream) */
+ *   exclude NAME  # reason     never generated
+ *   exclude NAME ARG # reason  the command without its argument ARG (its
+ *                              COMMAND DOCS name): left out when optional,
+ *                              another choice taken in a one-of
+ *   owned NAME    # reason     server-wide: generated only when the run owns
+ *                              both servers (--allow-flush, one stream) */
 typedef enum rh_listing { RH_LISTED_EXCLUDE, RH_LISTED_OWNED } rh_listing;
 
 typedef struct rh_listed {
     char *cmd;
+    char *arg; /* an argument of cmd, or NULL: the whole command */
     rh_listing kind;
     char *why;
 } rh_listed;
@@ -43,7 +47,10 @@ typedef struct rh_exclusions {
 
 int rh_exclusions_parse(rh_exclusions *x, const char *text, size_t len, char *err, size_t errlen);
 int rh_exclusions_load(rh_exclusions *x, const char *path, char *err, size_t errlen);
+/* The entry for a whole command, or NULL. */
 const rh_listed *rh_exclusions_find(const rh_exclusions *x, const char *cmd);
+/* Whether argument arg of cmd is excluded. */
+int rh_exclusions_has_arg(const rh_exclusions *x, const char *cmd, const char *arg);
 void rh_exclusions_free(rh_exclusions *x);
 
 typedef struct rh_gen_config {
@@ -64,10 +71,12 @@ typedef struct rh_gen {
     rh_rng rng;
     rh_gen_config cfg;
     const rh_cmdtable *table;
+    const rh_exclusions *excl;
     const rh_cmd **cmds; /* what is generated */
     size_t *siblings;    /* for each, how many share its first word */
     size_t ncmds;
     size_t missing; /* commands only the reference lists */
+    unsigned long long stream_ms; /* the last growing stream ID's time part */
     int in_multi[RH_PROGRAM_CONNS];  /* MULTI sent, no EXEC/DISCARD/RESET yet */
     int reply_off[RH_PROGRAM_CONNS]; /* CLIENT REPLY OFF or SKIP sent, no ON/RESET yet */
 } rh_gen;

@@ -317,7 +317,8 @@ static void exclusion_file_needs_reasons(void **state) {
     rh_exclusions x;
     char err[300] = "";
     const char *bad[] = {"exclude plain\n", "exclude plain #\n", "forbid plain # why\n",
-                         "exclude plain # a\nowned plain # b\n", "exclude a b # why\n"};
+                         "exclude plain # a\nowned plain # b\n", "exclude a b # x\nexclude a b # y\n",
+                         "owned a b # why\n", "exclude a b c # why\n"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         assert_int_equal(rh_exclusions_parse(&x, bad[i], strlen(bad[i]), err, sizeof err), -1);
     assert_non_null(strstr(err, "line 1"));
@@ -326,6 +327,60 @@ static void exclusion_file_needs_reasons(void **state) {
     assert_non_null(rh_exclusions_find(&x, "plain"));
     assert_string_equal(x.items[0].why, "why");
     rh_exclusions_free(&x);
+    /* An argument's entry is not the command's. */
+    const char *arg = "exclude plain mode  # why\nexclude plain # whole\n";
+    assert_int_equal(rh_exclusions_parse(&x, arg, strlen(arg), err, sizeof err), 0);
+    assert_true(rh_exclusions_has_arg(&x, "PLAIN", "mode"));
+    assert_false(rh_exclusions_has_arg(&x, "plain", "other"));
+    assert_string_equal(rh_exclusions_find(&x, "plain")->why, "whole");
+    rh_exclusions_free(&x);
+}
+
+/* The generator keeps a pointer to x: free x after the generator. */
+static int gen_init_with(rh_gen *g, const rh_cmdtable *t, rh_exclusions *x, const char *text,
+                         char *err, size_t n) {
+    assert_int_equal(rh_exclusions_parse(x, text, strlen(text), err, n), 0);
+    rh_gen_config cfg;
+    rh_gen_config_default(&cfg);
+    cfg.bad_permille = 0;
+    return rh_gen_init(g, t, all_names, 5, x, &cfg, 5, NULL, err, n);
+}
+
+static void excluded_arguments_are_never_generated(void **state) {
+    (void)state;
+    rh_cmdtable t;
+    build(&t, 0);
+    rh_gen g;
+    rh_exclusions x;
+    char err[300] = "";
+    /* A one-of's choice and an optional argument. */
+    assert_int_equal(gen_init_with(&g, &t, &x, "exclude kitchen xx # r\nexclude kitchen score # r\n",
+                                   err, sizeof err), 0);
+    const rh_cmd *k = rh_cmdtable_find(&t, "kitchen");
+    int nx = 0;
+    for (int n = 0; n < 2000; n++) {
+        rh_program p;
+        rh_program_init(&p);
+        rh_op *op = rh_program_add(&p, RH_OP_COMMAND, 0);
+        rh_gen_command(&g, k, op);
+        assert_true(has(op, "XX") < 0);
+        assert_true(has(op, "SCORE") < 0);
+        nx |= has(op, "NX") >= 0;
+        rh_program_free(&p);
+    }
+    assert_true(nx);
+    rh_gen_free(&g);
+    rh_exclusions_free(&x);
+    /* A required argument, every choice of a one-of, a name of no argument. */
+    const char *refused[] = {"exclude kitchen value # r\n",
+                             "exclude kitchen nx # r\nexclude kitchen xx # r\n",
+                             "exclude kitchen nothing # r\n"};
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        assert_int_equal(gen_init_with(&g, &t, &x, refused[i], err, sizeof err), -1);
+        assert_non_null(strstr(err, "exclusion file"));
+        rh_exclusions_free(&x);
+    }
+    rh_cmdtable_free(&t);
 }
 
 static void program_text(rh_gen *g, size_t batches, resp_buf *out) {
@@ -377,6 +432,7 @@ int main(void) {
         cmocka_unit_test(spoiled_commands_keep_their_keys),
         cmocka_unit_test(choice_of_commands),
         cmocka_unit_test(exclusion_file_needs_reasons),
+        cmocka_unit_test(excluded_arguments_are_never_generated),
         cmocka_unit_test(seed_replays_the_same_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
