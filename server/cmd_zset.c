@@ -74,7 +74,7 @@ static zadd_result zadd_one(mr_zsetval *z, const zadd_flags *f, const resp_span 
 static void zadd_generic(mr_conn *c, size_t argc, const resp_span *argv, zadd_flags f) {
     size_t first = zadd_options(argc, argv, &f);
     if (!zadd_check(c, &f, argc - first)) return;
-    size_t n = (argc - first) / 2, longest = 0;
+    size_t n = (argc - first) / 2;
     double *scores = mr_xmalloc(n * sizeof *scores);
     for (size_t j = 0; j < n; j++) {
         const resp_span *s = &argv[first + 2 * j];
@@ -83,7 +83,6 @@ static void zadd_generic(mr_conn *c, size_t argc, const resp_span *argv, zadd_fl
             free(scores);
             return;
         }
-        if (argv[first + 2 * j + 1].len > longest) longest = argv[first + 2 * j + 1].len;
     }
     mr_obj *o;
     if (!mr_db_lookup_typed(c, KEY(1), MR_TYPE_ZSET, &o)) {
@@ -94,7 +93,10 @@ static void zadd_generic(mr_conn *c, size_t argc, const resp_span *argv, zadd_fl
     long long added = 0, updated = 0, processed = 0;
     int nan = 0;
     if (z == NULL && !f.xx) {
-        z = mr_zset_new(n, longest);
+        /* Redis sizes a new set by the pair count and the first member's
+         * length only: a longer member later converts a listpack, whose
+         * scores of -0 have become 0 by then. */
+        z = mr_zset_new(n, argv[first + 1].len);
         mr_db_set(c->srv, c->db, KEY(1), &z->hdr, 1);
     }
     for (size_t j = 0; z != NULL && j < n && !nan; j++) {
