@@ -23,8 +23,10 @@ typedef enum mr_command_flag {
     MR_CMD_PUBSUB_OK = 1 << 3,   /* allowed in the RESP2 subscribed context */
     MR_CMD_NOT_QUEUED = 1 << 4,  /* runs at once even between MULTI and EXEC */
     MR_CMD_EXEC_ABORT = 1 << 5,  /* refused, it aborts the transaction (EXEC) */
-    MR_CMD_MAY_REPLICATE = 1 << 6 /* Redis's CMD_MAY_REPLICATE, which COMMAND INFO does not
-                                     show (PUBLISH): CLIENT PAUSE WRITE holds it back */
+    MR_CMD_MAY_REPLICATE = 1 << 6, /* Redis's CMD_MAY_REPLICATE, which COMMAND INFO does not
+                                      show (PUBLISH): CLIENT PAUSE WRITE holds it back */
+    MR_CMD_PROTECTED = 1 << 7 /* Redis's CMD_PROTECTED (DEBUG): refused unless
+                                 enable-debug-command allows the connection */
 } mr_command_flag;
 
 /* How a key spec finds its keys once it has found where they begin. */

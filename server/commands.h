@@ -186,6 +186,7 @@ void mr_cmd_randomkey(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_rename(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_renamenx(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_dbsize(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_debug(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_flushdb(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_flushall(mr_conn *c, size_t argc, const resp_span *argv);
 

@@ -45,6 +45,7 @@ enum setting_id {
     S_LOGLEVEL,
     S_HZ,
     S_DATABASES,
+    S_ENABLE_DEBUG_COMMAND,
     S_SAVE,
     S_APPENDONLY,
     S_DAEMONIZE,
@@ -64,6 +65,7 @@ static const char *const settings[S_COUNT] = {
     [S_LOGLEVEL] = "loglevel",
     [S_HZ] = "hz",
     [S_DATABASES] = "databases",
+    [S_ENABLE_DEBUG_COMMAND] = "enable-debug-command",
     [S_SAVE] = "save",
     [S_APPENDONLY] = "appendonly",
     [S_DAEMONIZE] = "daemonize",
@@ -75,6 +77,7 @@ static const char E_MEMORY[] = "argument must be a memory value";
 static const char E_YESNO[] = "argument must be 'yes' or 'no'";
 static const char E_LOGLEVEL[] =
     "argument(s) must be one of the following: debug, verbose, notice, warning";
+static const char E_DEBUG_ACCESS[] = "argument(s) must be one of the following: no, yes, local";
 static const char E_DIRECTIVE[] = "Bad directive or wrong number of arguments";
 static const char E_COBL_CLASS[] = "Invalid client class specified in buffer limit configuration.";
 static const char E_COBL_ARGC[] = "Wrong number of arguments in buffer limit configuration.";
@@ -397,10 +400,25 @@ const char *mr_config_name(const char *name) {
     return id >= 0 ? settings[id] : NULL;
 }
 
-/* databases sizes the keyspace at start; daemonize is acted on then. */
+/* databases sizes the keyspace at start; daemonize is acted on then;
+ * enable-debug-command is one of Redis's protected settings. */
 int mr_config_immutable(const char *name) {
     int id = find_setting(name);
-    return id == S_DATABASES || id == S_DAEMONIZE;
+    return id == S_DATABASES || id == S_DAEMONIZE || id == S_ENABLE_DEBUG_COMMAND;
+}
+
+static const char *const debug_access_names[] = {
+    [MR_DEBUG_NO] = "no", [MR_DEBUG_YES] = "yes", [MR_DEBUG_LOCAL] = "local"};
+
+static int set_debug_access(mr_config *c, const char *value, char *err, size_t errlen) {
+    for (int i = MR_DEBUG_NO; i <= MR_DEBUG_LOCAL; i++) {
+        if (strcasecmp(value, debug_access_names[i]) == 0) {
+            c->enable_debug_command = (mr_debug_access)i;
+            return 0;
+        }
+    }
+    set_err(err, errlen, "%s", E_DEBUG_ACCESS);
+    return -1;
 }
 
 /* A yes/no setting this server only has as "no": yes is refused with why. */
@@ -509,6 +527,8 @@ static int config_set(mr_config *c, const char *name, const char *value, split_m
         if (set_int(value, 1, INT_MAX, &v, err, errlen) != 0) return -1;
         c->databases = (int)v;
         return 0;
+    case S_ENABLE_DEBUG_COMMAND:
+        return set_debug_access(c, value, err, errlen);
     case S_SAVE:
         return check_save(value, split, err, errlen);
     case S_APPENDONLY:
@@ -703,6 +723,9 @@ static size_t format_value(const mr_config *c, int id, char *out, size_t cap) {
         break;
     case S_HZ: snprintf(out, cap, "%d", c->hz); break;
     case S_DATABASES: snprintf(out, cap, "%d", c->databases); break;
+    case S_ENABLE_DEBUG_COMMAND:
+        snprintf(out, cap, "%s", debug_access_names[c->enable_debug_command]);
+        break;
     case S_SAVE: snprintf(out, cap, "%s", ""); break; /* no snapshots */
     case S_APPENDONLY: snprintf(out, cap, "%s", "no"); break;
     case S_DAEMONIZE: snprintf(out, cap, "%s", "no"); break;

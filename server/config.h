@@ -13,6 +13,10 @@ typedef struct mr_output_limit {
 
 typedef enum { MR_LOG_DEBUG, MR_LOG_VERBOSE, MR_LOG_NOTICE, MR_LOG_WARNING } mr_loglevel;
 
+/* Who may run DEBUG (enable-debug-command): nobody, anyone, or
+ * connections from the machine itself. */
+typedef enum { MR_DEBUG_NO, MR_DEBUG_YES, MR_DEBUG_LOCAL } mr_debug_access;
+
 typedef struct mr_config {
     int port;                           /* 6379 */
     char bind[256];                     /* "* -::*" (all interfaces; protected mode guards) */
@@ -28,6 +32,7 @@ typedef struct mr_config {
     mr_loglevel loglevel;               /* notice */
     int hz;                             /* 10: cron frequency */
     int databases;                      /* 16 */
+    mr_debug_access enable_debug_command; /* no */
 } mr_config;
 
 void mr_config_defaults(mr_config *c);

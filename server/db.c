@@ -231,7 +231,7 @@ void mr_db_flush(mr_server *srv, int db, int async) {
 #define EXPIRE_ROUNDS 16
 
 void mr_db_active_expire(mr_server *srv) {
-    if (mr_paused(srv)) return;
+    if (mr_paused(srv) || srv->active_expire_off) return;
     for (int n = 0; n < srv->cfg.databases; n++) {
         int dbi = (srv->expire_db + n) % srv->cfg.databases;
         mr_db *d = &srv->dbs[dbi];

@@ -94,11 +94,29 @@ static const mr_command *resolve(mr_conn *c, size_t argc, const resp_span *argv)
     return cmd;
 }
 
+/* Redis's islocalClient: exactly 127.0.0.1 or ::1. */
+static int debug_allowed(const mr_conn *c) {
+    switch (c->srv->cfg.enable_debug_command) {
+    case MR_DEBUG_YES: return 1;
+    case MR_DEBUG_LOCAL:
+        return strncmp(c->addr, "127.0.0.1:", 10) == 0 || strncmp(c->addr, "[::1]:", 6) == 0;
+    case MR_DEBUG_NO: return 0;
+    }
+    return 0;
+}
+
 /* Redis's checks after the lookup; returns 0 after replying a refusal. */
 static int allowed(mr_conn *c, const mr_command *cmd, size_t argc) {
     if ((cmd->arity > 0 && (size_t)cmd->arity != argc) ||
         (cmd->arity < 0 && argc < (size_t)-cmd->arity)) {
         rejectf(c, cmd, MR_ERR_ARITY_FMT, cmd->name);
+        return 0;
+    }
+    if ((cmd->flags & MR_CMD_PROTECTED) && !debug_allowed(c)) {
+        reject(c, cmd,
+               "ERR DEBUG command not allowed. If the enable-debug-command option is set to "
+               "\"local\", you can run it from a local connection, otherwise you need to set "
+               "this option in the configuration file, and then restart the server.");
         return 0;
     }
     if (mr_conn_auth_required(c) && !(cmd->flags & MR_CMD_NOAUTH)) {

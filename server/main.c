@@ -29,6 +29,8 @@ static const struct {
     {"loglevel", "debug|verbose|notice|warning", "what goes to the log on stderr"},
     {"hz", "<n>", "timer frequency (expiry, timeouts), clamped to 1..500"},
     {"databases", "<n>", "number of databases (SELECT 0..n-1)"},
+    {"enable-debug-command", "no|yes|local",
+     "who may run DEBUG: nobody, anyone, or connections from this machine"},
     {"save", "<seconds changes> ...", "accepted and ignored: nothing is persisted"},
     {"appendonly", "no", "accepted for compatibility; yes is refused"},
     {"daemonize", "no", "accepted for compatibility; yes is refused (runs in the foreground)"},

@@ -132,6 +132,21 @@ void mr_add_verbatim(mr_conn *c, const char *s, size_t len) {
     resp_write_verbatim(&c->out, c->proto, "txt", s, len);
 }
 
+void mr_add_bool(mr_conn *c, int v) {
+    if (mr_conn_muted(c)) return;
+    resp_write_boolean(&c->out, c->proto, v);
+}
+
+void mr_add_big_number(mr_conn *c, const char *digits) {
+    if (mr_conn_muted(c)) return;
+    resp_write_big_number(&c->out, c->proto, digits, strlen(digits));
+}
+
+void mr_add_attribute(mr_conn *c, size_t pairs) {
+    if (mr_conn_muted(c)) return;
+    resp_write_aggregate(&c->out, c->proto, RESP_ATTRIBUTE, pairs);
+}
+
 void mr_add_matching_names(mr_conn *c, mr_dict *d, const resp_span *pattern,
                            int (*keep)(mr_conn *c, const mr_dict_entry *e)) {
     /* The count comes first on the wire, so the names go to a side buffer. */

@@ -76,6 +76,7 @@ struct mr_server {
     mr_stats stats;
     uint64_t rng;
     int expire_db;      /* where the active expiry cycle resumes */
+    int active_expire_off; /* DEBUG SET-ACTIVE-EXPIRE 0 */
     size_t lazyfree_pending;      /* keys FLUSHALL ASYNC has still to free */
     uint64_t parser_gen; /* bumped when the request parser's settings change */
     /* The LRU clock of each shared integer: in Redis every key holding
@@ -172,7 +173,7 @@ struct mr_conn {
      * header counts replies that were then silenced, so what follows is
      * no longer whole RESP replies (mr_conn_replies_unframed). */
     int replies_unframed;
-    int pushing;     /* writing a pub/sub push, which is never silenced */
+    int pushing;     /* writing a push (pub/sub, DEBUG PROTOCOL push): never silenced */
     int quiet_close; /* see mr_conn_close_after_reply */
     int no_evict;    /* CLIENT NO-EVICT ON: only CLIENT LIST's flag e */
     uint64_t parser_gen; /* srv->parser_gen the parser was set up for */
@@ -266,6 +267,11 @@ void mr_add_push(mr_conn *c, size_t n); /* RESP2: array */
 /* An array header in RESP2 form whatever the protocol (PUBSUB NUMSUB). */
 void mr_add_array_resp2(mr_conn *c, size_t n);
 void mr_add_verbatim(mr_conn *c, const char *s, size_t len);
+void mr_add_bool(mr_conn *c, int v);                  /* RESP2: :1 or :0 */
+void mr_add_big_number(mr_conn *c, const char *digits); /* RESP2: bulk */
+/* An attribute header of n pairs; RESP2 has none: the caller leaves the
+ * pairs out too. */
+void mr_add_attribute(mr_conn *c, size_t pairs);
 /* An array of the names in d matching a glob pattern (NULL: all), less
  * those keep() refuses (KEYS, PUBSUB CHANNELS). */
 void mr_add_matching_names(mr_conn *c, mr_dict *d, const resp_span *pattern,

@@ -64,11 +64,11 @@ static void check_descriptor(const mr_command *cmd, const char *parent) {
     /* A command that takes arguments documents them (a subcommand's name
      * is two words), except where Redis 7.0.15's COMMAND DOCS lists none:
      * COMMAND GETKEYS and GETKEYSANDFLAGS, whose argument is a whole
-     * command. */
+     * command, and DEBUG. */
     int words = parent != NULL ? 2 : 1;
     if ((cmd->arity > words || cmd->arity < -words) && cmd->subcommands == NULL &&
         strcmp(cmd->name, "command|getkeys") != 0 &&
-        strcmp(cmd->name, "command|getkeysandflags") != 0)
+        strcmp(cmd->name, "command|getkeysandflags") != 0 && strcmp(cmd->name, "debug") != 0)
         REQUIRE(cmd, args);
     if (!(cmd->flags & MR_CMD_NOAUTH) != !has_word(cmd->info_flags, "no_auth"))
         fail_msg("%s: MR_CMD_NOAUTH and COMMAND INFO's no_auth disagree", cmd->name);

@@ -149,6 +149,7 @@ static void test_config_get_all_defaults(void **state) {
         {"loglevel", "notice"},
         {"hz", "10"},
         {"databases", "16"},
+        {"enable-debug-command", "no"},
         {"save", ""},
         {"appendonly", "no"},
         {"daemonize", "no"},
