@@ -63,6 +63,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
      * make a string this long, and a few 512 MB ones would pass the
      * fuzzer's memory limit without finding anything. */
     cfg.proto_max_bulk_len = 1 << 20;
+    /* Every key event is published, so each command's notification path
+     * runs (subscribers among the connections receive them). */
+    cfg.notify_keyspace_events = MR_NOTIFY_ALL | MR_NOTIFY_KEYSPACE | MR_NOTIFY_KEYEVENT |
+                                 MR_NOTIFY_NEW | MR_NOTIFY_KEY_MISS;
     mr_server *srv = mr_server_create(&cfg, NULL);
     int64_t now = 1700000000000;
     mr_server_set_time(srv, now);

@@ -223,16 +223,27 @@ static void bitfield(mr_conn *c, size_t argc, const resp_span *argv, int readonl
         free(ops);
         return;
     }
+    /* Only GETs read the key as lookupKeyRead does (a miss is told). */
+    if (o == NULL && !writes) mr_db_read_miss(c, argv[1].ptr, argv[1].len);
     mr_str *s = (mr_str *)o;
-    if (writes) s = mr_db_string_at_least(c->srv, c->db, argv[1].ptr, argv[1].len,
-                                          (size_t)((farthest + 7) >> 3));
+    size_t before = s != NULL ? s->len : 0;
+    /* As in Redis, creating or lengthening the string is a change even
+     * when no field's bits change. */
     int changes = 0;
+    if (writes) {
+        s = mr_db_string_at_least(c->srv, c->db, argv[1].ptr, argv[1].len,
+                                  (size_t)((farthest + 7) >> 3));
+        changes = o == NULL || s->len > before;
+    }
     mr_add_array(c, (size_t)n);
     for (long i = 0; i < n; i++) {
         if (ops[i].code == OP_GET) run_get(c, s, &ops[i]);
         else changes += run_write(c, s, &ops[i]);
     }
-    if (changes) mr_db_changed(c->srv, c->db, argv[1].ptr, argv[1].len);
+    if (changes) {
+        mr_db_changed(c->srv, c->db, argv[1].ptr, argv[1].len);
+        mr_notify(c->srv, MR_NOTIFY_STRING, "setbit", c->db, argv[1].ptr, argv[1].len);
+    }
     free(ops);
 }
 

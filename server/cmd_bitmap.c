@@ -36,7 +36,10 @@ void mr_cmd_setbit(mr_conn *c, size_t argc, const resp_span *argv) {
     unsigned char mask = (unsigned char)(1u << (7 - (off & 7)));
     p[off >> 3] = on ? (unsigned char)(p[off >> 3] | mask) : (unsigned char)(p[off >> 3] & ~mask);
     /* As in Redis, a SETBIT that changes nothing is no write for WATCH. */
-    if (grown || old != on) mr_db_changed(c->srv, c->db, KEY(1));
+    if (grown || old != on) {
+        mr_db_changed(c->srv, c->db, KEY(1));
+        mr_notify(c->srv, MR_NOTIFY_STRING, "setbit", c->db, KEY(1));
+    }
     mr_add_integer(c, old);
 }
 
@@ -223,11 +226,13 @@ void mr_cmd_bitop(mr_conn *c, size_t argc, const resp_span *argv) {
             free(src);
             return;
         }
+        if (src[k] == NULL) mr_db_read_miss(c, KEY(3 + k));
         if (src[k] != NULL && src[k]->len > maxlen) maxlen = src[k]->len;
     }
     if (maxlen == 0) {
         free(src);
-        mr_db_delete(c->srv, c->db, KEY(2));
+        if (mr_db_delete(c->srv, c->db, KEY(2)))
+            mr_notify(c->srv, MR_NOTIFY_GENERIC, "del", c->db, KEY(2));
         mr_add_integer(c, 0);
         return;
     }
@@ -235,5 +240,6 @@ void mr_cmd_bitop(mr_conn *c, size_t argc, const resp_span *argv) {
     for (size_t i = 0; i < maxlen; i++) out->data[i] = (char)combine(op, src, n, i);
     free(src);
     mr_db_set(c->srv, c->db, KEY(2), &out->hdr, 0);
+    mr_notify(c->srv, MR_NOTIFY_STRING, "set", c->db, KEY(2));
     mr_add_integer(c, (long long)maxlen);
 }

@@ -16,7 +16,7 @@ static void pop_one(mr_conn *c, const resp_span *key, mr_list *l, mr_list_end en
     mr_add_bulk(c, key->ptr, key->len);
     mr_list_add_end(c, l, end);
     mr_list_pop(l, end);
-    mr_list_changed(c, key, l);
+    mr_list_changed(c, key, l, mr_list_pop_event(end));
 }
 
 static void serve_blpop(mr_conn *c, const resp_span *key, mr_obj *val) {
@@ -63,8 +63,9 @@ static const char *const list_ends[2] = {"left", "right"};
 static void mpop_key(mr_conn *c, const resp_span *key, mr_list *l, const mr_mpop_args *a) {
     mr_add_array(c, 2);
     mr_add_bulk(c, key->ptr, key->len);
-    mr_list_pop_reply(c, l, a->end == 0 ? MR_LIST_HEAD : MR_LIST_TAIL, a->count);
-    mr_list_changed(c, key, l);
+    mr_list_end end = a->end == 0 ? MR_LIST_HEAD : MR_LIST_TAIL;
+    mr_list_pop_reply(c, l, end, a->count);
+    mr_list_changed(c, key, l, mr_list_pop_event(end));
 }
 
 static void serve_blmpop(mr_conn *c, const resp_span *key, mr_obj *val) {

@@ -33,6 +33,8 @@ void mr_cmd_move(mr_conn *c, size_t argc, const resp_span *argv) {
     int64_t when = mr_db_get_expire(c->srv, c->db, KEY(1));
     mr_obj *val = mr_db_unlink(c->srv, c->db, KEY(1));
     place(c, dst, &argv[1], val, when);
+    mr_notify(c->srv, MR_NOTIFY_GENERIC, "move_from", c->db, KEY(1));
+    mr_notify(c->srv, MR_NOTIFY_GENERIC, "move_to", dst, KEY(1));
     mr_add_integer(c, 1);
 }
 
@@ -54,11 +56,13 @@ void mr_cmd_copy(mr_conn *c, size_t argc, const resp_span *argv) {
         return;
     }
     mr_obj *o = mr_db_lookup(c->srv, c->db, KEY(1));
+    if (o == NULL) mr_db_keymiss(c, KEY(1));
     if (o == NULL || (!replace && mr_db_lookup(c->srv, dst, KEY(2)) != NULL)) {
         mr_add_integer(c, 0);
         return;
     }
     place(c, dst, &argv[2], mr_obj_dup(o), mr_db_get_expire(c->srv, c->db, KEY(1)));
+    mr_notify(c->srv, MR_NOTIFY_GENERIC, "copy_to", dst, KEY(2));
     mr_add_integer(c, 1);
 }
 

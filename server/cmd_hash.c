@@ -55,6 +55,7 @@ static void set_generic(mr_conn *c, size_t argc, const resp_span *argv, const ch
     mr_db_changed(c->srv, c->db, KEY(1));
     if (name[1] == 'm') mr_add_ok(c);
     else mr_add_integer(c, created);
+    mr_notify(c->srv, MR_NOTIFY_HASH, "hset", c->db, KEY(1));
 }
 
 void mr_cmd_hset(mr_conn *c, size_t argc, const resp_span *argv) {
@@ -78,6 +79,7 @@ void mr_cmd_hsetnx(mr_conn *c, size_t argc, const resp_span *argv) {
     mr_hash_set(h, argv[2].ptr, argv[2].len, argv[3].ptr, argv[3].len);
     mr_db_changed(c->srv, c->db, KEY(1));
     mr_add_integer(c, 1);
+    mr_notify(c->srv, MR_NOTIFY_HASH, "hset", c->db, KEY(1));
 }
 
 void mr_cmd_hdel(mr_conn *c, size_t argc, const resp_span *argv) {
@@ -88,10 +90,7 @@ void mr_cmd_hdel(mr_conn *c, size_t argc, const resp_span *argv) {
         deleted += mr_hash_delete(h, argv[i].ptr, argv[i].len);
         if (mr_hash_len(h) == 0) break;
     }
-    if (deleted != 0) {
-        if (mr_hash_len(h) == 0) mr_db_delete(c->srv, c->db, KEY(1));
-        else mr_db_changed(c->srv, c->db, KEY(1));
-    }
+    if (deleted != 0) mr_db_shrunk(c, &argv[1], mr_hash_len(h) == 0, MR_NOTIFY_HASH, "hdel");
     mr_add_integer(c, deleted);
 }
 
@@ -121,6 +120,7 @@ void mr_cmd_hincrby(mr_conn *c, size_t argc, const resp_span *argv) {
     mr_hash_set(h, argv[2].ptr, argv[2].len, buf, (size_t)n);
     mr_db_changed(c->srv, c->db, KEY(1));
     mr_add_integer(c, cur);
+    mr_notify(c->srv, MR_NOTIFY_HASH, "hincrby", c->db, KEY(1));
 }
 
 /* CVE-2023-28856: an infinite increment is refused before the key is
@@ -156,6 +156,7 @@ void mr_cmd_hincrbyfloat(mr_conn *c, size_t argc, const resp_span *argv) {
     mr_hash_set(h, argv[2].ptr, argv[2].len, buf, n);
     mr_db_changed(c->srv, c->db, KEY(1));
     mr_add_bulk(c, buf, n);
+    mr_notify(c->srv, MR_NOTIFY_HASH, "hincrbyfloat", c->db, KEY(1));
 }
 
 /* ---- reads ---- */

@@ -14,33 +14,48 @@
 
 void mr_cmd_del(mr_conn *c, size_t argc, const resp_span *argv) {
     long long n = 0;
-    for (size_t i = 1; i < argc; i++) n += mr_db_delete(c->srv, c->db, KEY(i));
+    for (size_t i = 1; i < argc; i++) {
+        if (!mr_db_delete(c->srv, c->db, KEY(i))) continue;
+        mr_notify(c->srv, MR_NOTIFY_GENERIC, "del", c->db, KEY(i));
+        n++;
+    }
     mr_add_integer(c, n);
 }
 
 /* UNLINK frees large values on the thread pool, off the loop. */
 void mr_cmd_unlink(mr_conn *c, size_t argc, const resp_span *argv) {
     long long n = 0;
-    for (size_t i = 1; i < argc; i++) n += mr_db_delete_lazy(c->srv, c->db, KEY(i));
+    for (size_t i = 1; i < argc; i++) {
+        if (!mr_db_delete_lazy(c->srv, c->db, KEY(i))) continue;
+        mr_notify(c->srv, MR_NOTIFY_GENERIC, "del", c->db, KEY(i));
+        n++;
+    }
     mr_add_integer(c, n);
 }
 
 void mr_cmd_exists(mr_conn *c, size_t argc, const resp_span *argv) {
     long long n = 0;
-    for (size_t i = 1; i < argc; i++) n += mr_db_peek(c->srv, c->db, KEY(i)) != NULL;
+    for (size_t i = 1; i < argc; i++) {
+        if (mr_db_peek(c->srv, c->db, KEY(i)) != NULL) n++;
+        else mr_db_keymiss(c, KEY(i));
+    }
     mr_add_integer(c, n);
 }
 
 /* TOUCH counts as EXISTS does, and marks the keys used. */
 void mr_cmd_touch(mr_conn *c, size_t argc, const resp_span *argv) {
     long long n = 0;
-    for (size_t i = 1; i < argc; i++) n += mr_db_lookup(c->srv, c->db, KEY(i)) != NULL;
+    for (size_t i = 1; i < argc; i++) {
+        if (mr_db_lookup(c->srv, c->db, KEY(i)) != NULL) n++;
+        else mr_db_keymiss(c, KEY(i));
+    }
     mr_add_integer(c, n);
 }
 
 void mr_cmd_type(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     mr_obj *o = mr_db_peek(c->srv, c->db, KEY(1));
+    if (o == NULL) mr_db_keymiss(c, KEY(1));
     mr_add_status(c, o != NULL ? mr_type_name((mr_type)o->type) : "none");
 }
 
@@ -96,9 +111,16 @@ static void expire_generic(mr_conn *c, size_t argc, const resp_span *argv, int s
         mr_add_integer(c, 0);
         return;
     }
-    if (when <= c->srv->now_ms) mr_db_delete(c->srv, c->db, KEY(1));
-    else mr_db_set_expire(c->srv, c->db, KEY(1), when);
-    mr_add_integer(c, 1);
+    /* Redis tells a deletion before its reply, a new expiry after it. */
+    if (when <= c->srv->now_ms) {
+        mr_db_delete(c->srv, c->db, KEY(1));
+        mr_notify(c->srv, MR_NOTIFY_GENERIC, "del", c->db, KEY(1));
+        mr_add_integer(c, 1);
+    } else {
+        mr_db_set_expire(c->srv, c->db, KEY(1), when);
+        mr_add_integer(c, 1);
+        mr_notify(c->srv, MR_NOTIFY_GENERIC, "expire", c->db, KEY(1));
+    }
     return;
 invalid:
     mr_add_errorf(c, "ERR invalid expire time in '%s' command", name);
@@ -128,6 +150,7 @@ enum { TTL_MS = 1, TTL_ABSOLUTE = 2 };
  * rounds both. */
 static void ttl_generic(mr_conn *c, const resp_span *argv, int how) {
     if (mr_db_peek(c->srv, c->db, KEY(1)) == NULL) {
+        mr_db_keymiss(c, KEY(1));
         mr_add_integer(c, -2);
         return;
     }
@@ -169,7 +192,9 @@ void mr_cmd_persist(mr_conn *c, size_t argc, const resp_span *argv) {
         mr_add_integer(c, 0);
         return;
     }
-    mr_add_integer(c, mr_db_persist(c->srv, c->db, KEY(1)));
+    int removed = mr_db_persist(c->srv, c->db, KEY(1));
+    if (removed) mr_notify(c->srv, MR_NOTIFY_GENERIC, "persist", c->db, KEY(1));
+    mr_add_integer(c, removed);
 }
 
 /* ---- listing ---- */
@@ -258,6 +283,8 @@ static void rename_generic(mr_conn *c, const resp_span *argv, int nx) {
     mr_db_delete(srv, c->db, KEY(2));
     mr_db_set(srv, c->db, KEY(2), v, 0);
     if (when != -1) mr_db_set_expire(srv, c->db, KEY(2), when);
+    mr_notify(srv, MR_NOTIFY_GENERIC, "rename_from", c->db, KEY(1));
+    mr_notify(srv, MR_NOTIFY_GENERIC, "rename_to", c->db, KEY(2));
     if (nx) mr_add_integer(c, 1);
     else mr_add_ok(c);
 }

@@ -46,6 +46,7 @@ static int parse_opts(mr_conn *c, size_t argc, const resp_span *argv, lcs_opts *
  * another type. */
 static int operand(mr_conn *c, const resp_span *key, const char **p, size_t *n) {
     mr_obj *o = mr_db_lookup(c->srv, c->db, key->ptr, key->len);
+    if (o == NULL) mr_db_keymiss(c, key->ptr, key->len);
     if (o != NULL && o->type != MR_TYPE_STRING) return 0;
     *p = o != NULL ? ((mr_str *)o)->data : "";
     *n = o != NULL ? ((mr_str *)o)->len : 0;

@@ -17,9 +17,16 @@ int mr_list_lookup(mr_conn *c, const resp_span *key, mr_list **l) {
     return 1;
 }
 
-void mr_list_changed(mr_conn *c, const resp_span *key, mr_list *l) {
-    if (l->len == 0) mr_db_delete(c->srv, c->db, key->ptr, key->len);
-    else mr_db_changed(c->srv, c->db, key->ptr, key->len);
+void mr_list_changed(mr_conn *c, const resp_span *key, mr_list *l, const char *event) {
+    mr_db_shrunk(c, key, l->len == 0, MR_NOTIFY_LIST, event);
+}
+
+const char *mr_list_pop_event(mr_list_end end) {
+    return end == MR_LIST_HEAD ? "lpop" : "rpop";
+}
+
+static const char *push_event(mr_list_end end) {
+    return end == MR_LIST_HEAD ? "lpush" : "rpush";
 }
 
 /* Redis's getPositiveLongFromObjectOrReply: a count of 0 or more, with
@@ -73,6 +80,7 @@ static void push_generic(mr_conn *c, size_t argc, const resp_span *argv, mr_list
     for (size_t i = 2; i < argc; i++) mr_list_push(l, end, argv[i].ptr, argv[i].len);
     mr_db_changed(c->srv, c->db, KEY(1));
     mr_add_integer(c, (long long)l->len);
+    mr_notify(c->srv, MR_NOTIFY_LIST, push_event(end), c->db, KEY(1));
 }
 
 void mr_cmd_lpush(mr_conn *c, size_t argc, const resp_span *argv) {
@@ -119,7 +127,7 @@ static void pop_generic(mr_conn *c, size_t argc, const resp_span *argv, mr_list_
     } else {
         mr_list_pop_reply(c, l, end, count);
     }
-    mr_list_changed(c, &argv[1], l);
+    mr_list_changed(c, &argv[1], l, mr_list_pop_event(end));
 }
 
 void mr_cmd_lpop(mr_conn *c, size_t argc, const resp_span *argv) {
@@ -143,7 +151,7 @@ void mr_cmd_lmpop(mr_conn *c, size_t argc, const resp_span *argv) {
         mr_add_array(c, 2);
         mr_add_bulk(c, argv[k].ptr, argv[k].len);
         mr_list_pop_reply(c, l, end, a.count);
-        mr_list_changed(c, &argv[k], l);
+        mr_list_changed(c, &argv[k], l, mr_list_pop_event(end));
         return;
     }
     mr_add_null_array(c);
@@ -170,9 +178,11 @@ void mr_list_move(mr_conn *c, const resp_span *argv, mr_list_end from, mr_list_e
     }
     mr_list_push(dst, to, copy, n);
     mr_db_changed(c->srv, c->db, KEY(2));
+    mr_notify(c->srv, MR_NOTIFY_LIST, push_event(to), c->db, KEY(2));
     mr_add_bulk(c, copy, n);
     free(copy);
-    if (src != dst) mr_list_changed(c, &argv[1], src);
+    /* A rotation (the same list) is not empty: only its pop is told. */
+    mr_list_changed(c, &argv[1], src, mr_list_pop_event(from));
 }
 
 void mr_cmd_lmove(mr_conn *c, size_t argc, const resp_span *argv) {
@@ -350,6 +360,7 @@ void mr_cmd_lset(mr_conn *c, size_t argc, const resp_span *argv) {
     mr_list_iter_replace(&it, argv[3].ptr, argv[3].len);
     mr_db_changed(c->srv, c->db, KEY(1));
     mr_add_ok(c);
+    mr_notify(c->srv, MR_NOTIFY_LIST, "lset", c->db, KEY(1));
 }
 
 void mr_cmd_linsert(mr_conn *c, size_t argc, const resp_span *argv) {
@@ -375,6 +386,7 @@ void mr_cmd_linsert(mr_conn *c, size_t argc, const resp_span *argv) {
         if (same(s, n, &argv[3])) {
             mr_list_iter_insert(&it, after, argv[4].ptr, argv[4].len);
             mr_db_changed(c->srv, c->db, KEY(1));
+            mr_notify(c->srv, MR_NOTIFY_LIST, "linsert", c->db, KEY(1));
             mr_add_integer(c, (long long)l->len);
             return;
         }
@@ -408,7 +420,7 @@ void mr_cmd_lrem(mr_conn *c, size_t argc, const resp_span *argv) {
         removed++;
         if (limit != 0 && (unsigned long long)removed == limit) break;
     }
-    if (removed != 0) mr_list_changed(c, &argv[1], l);
+    if (removed != 0) mr_list_changed(c, &argv[1], l, "lrem");
     mr_add_integer(c, removed);
 }
 
@@ -429,6 +441,6 @@ void mr_cmd_ltrim(mr_conn *c, size_t argc, const resp_span *argv) {
         mr_list_delete_range(l, to + 1, l->len - to - 1);
         mr_list_delete_range(l, 0, from);
     }
-    mr_list_changed(c, &argv[1], l);
+    mr_list_changed(c, &argv[1], l, "ltrim");
     mr_add_ok(c);
 }

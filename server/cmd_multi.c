@@ -111,7 +111,10 @@ void mr_cmd_exec(mr_conn *c, size_t argc, const resp_span *argv) {
         const mr_queued *q = t->queue[i];
         c->srv->stats.commands_processed++;
         if (strcmp(q->cmd->name, "client|reply") == 0) c->replies_unframed = 1;
+        const struct mr_command *exec = c->running;
+        c->running = q->cmd;
         q->cmd->proc(c, q->argc, q->argv);
+        c->running = exec;
     }
     t->executing = 0;
     mr_multi_discard(c);

@@ -19,10 +19,10 @@ static int get_set(mr_conn *c, const resp_span *key, mr_setval **s) {
     return 1;
 }
 
-/* After members were removed: WATCH sees it, an emptied set goes away. */
-static void set_shrunk(mr_conn *c, const resp_span *key, mr_setval *s) {
-    if (mr_set_len(s) == 0) mr_db_delete(c->srv, c->db, key->ptr, key->len);
-    else mr_db_changed(c->srv, c->db, key->ptr, key->len);
+/* After members were removed: the set event is published, WATCH sees it,
+ * an emptied set goes away ("del"). */
+static void set_shrunk(mr_conn *c, const resp_span *key, mr_setval *s, const char *event) {
+    mr_db_shrunk(c, key, mr_set_len(s) == 0, MR_NOTIFY_SET, event);
 }
 
 /* Every member, as a set under RESP3 and an array under RESP2. */
@@ -46,7 +46,10 @@ void mr_cmd_sadd(mr_conn *c, size_t argc, const resp_span *argv) {
     }
     long long added = 0;
     for (size_t i = 2; i < argc; i++) added += mr_set_add(s, argv[i].ptr, argv[i].len);
-    if (added != 0) mr_db_changed(c->srv, c->db, KEY(1));
+    if (added != 0) {
+        mr_db_changed(c->srv, c->db, KEY(1));
+        mr_notify(c->srv, MR_NOTIFY_SET, "sadd", c->db, KEY(1));
+    }
     mr_add_integer(c, added);
 }
 
@@ -56,7 +59,7 @@ void mr_cmd_srem(mr_conn *c, size_t argc, const resp_span *argv) {
     long long removed = 0;
     for (size_t i = 2; s != NULL && i < argc && mr_set_len(s) > 0; i++)
         removed += mr_set_remove(s, argv[i].ptr, argv[i].len);
-    if (removed != 0) set_shrunk(c, &argv[1], s);
+    if (removed != 0) set_shrunk(c, &argv[1], s, "srem");
     mr_add_integer(c, removed);
 }
 
@@ -106,12 +109,15 @@ void mr_cmd_smove(mr_conn *c, size_t argc, const resp_span *argv) {
         mr_add_integer(c, 0);
         return;
     }
-    set_shrunk(c, &argv[1], src);
+    set_shrunk(c, &argv[1], src, "srem");
     if (dst == NULL) {
         dst = mr_set_new();
         mr_db_set(c->srv, c->db, KEY(2), &dst->hdr, 1);
     }
-    if (mr_set_add(dst, m->ptr, m->len)) mr_db_changed(c->srv, c->db, KEY(2));
+    if (mr_set_add(dst, m->ptr, m->len)) {
+        mr_db_changed(c->srv, c->db, KEY(2));
+        mr_notify(c->srv, MR_NOTIFY_SET, "sadd", c->db, KEY(2));
+    }
     mr_add_integer(c, 1);
 }
 
@@ -184,17 +190,21 @@ void mr_cmd_spop(mr_conn *c, size_t argc, const resp_span *argv) {
         const char *m;
         size_t mn;
         mr_set_random(s, &c->srv->rng, buf, &m, &mn);
+        /* Redis tells the pop before its reply, the deletion after. */
+        mr_notify(c->srv, MR_NOTIFY_SET, "spop", c->db, KEY(1));
         mr_add_bulk(c, m, mn);
         mr_set_remove(s, m, mn);
     } else {
+        /* Popping every member replies them all and drops the key. */
         int whole = (unsigned long long)count >= mr_set_len(s);
+        mr_notify(c->srv, MR_NOTIFY_SET, "spop", c->db, KEY(1));
         random_members(c, s, count, 1);
         if (whole) {
-            mr_db_delete(c->srv, c->db, KEY(1));
+            mr_db_shrunk(c, &argv[1], 1, MR_NOTIFY_SET, NULL);
             return;
         }
     }
-    set_shrunk(c, &argv[1], s);
+    set_shrunk(c, &argv[1], s, NULL);
 }
 
 void mr_cmd_srandmember(mr_conn *c, size_t argc, const resp_span *argv) {
@@ -237,9 +247,13 @@ typedef enum set_op { OP_INTER, OP_UNION, OP_DIFF } set_op;
 
 /* Looks up every key as a set (missing ones as NULL); 0 after replying
  * WRONGTYPE. */
+/* The sources of SINTER and its kin, read as lookupKeyRead reads them
+ * (the STORE forms too: a missing one is a keymiss). */
 static int get_sets(mr_conn *c, const resp_span *keys, size_t n, mr_setval **out) {
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         if (!get_set(c, &keys[i], &out[i])) return 0;
+        if (out[i] == NULL) mr_db_read_miss(c, keys[i].ptr, keys[i].len);
+    }
     return 1;
 }
 
@@ -300,14 +314,21 @@ static void algebra(mr_conn *c, const resp_span *keys, size_t n, set_op op,
         mr_set_free(r);
         return;
     }
+    static const char *const store_events[] = {[OP_INTER] = "sinterstore",
+                                               [OP_UNION] = "sunionstore",
+                                               [OP_DIFF] = "sdiffstore"};
     long long size = (long long)mr_set_len(r);
+    /* Replied first, then told, as Redis does. */
     if (size == 0) {
-        mr_db_delete(c->srv, c->db, dst->ptr, dst->len);
+        int existed = mr_db_delete(c->srv, c->db, dst->ptr, dst->len);
         mr_set_free(r);
+        mr_add_integer(c, size);
+        if (existed) mr_notify(c->srv, MR_NOTIFY_GENERIC, "del", c->db, dst->ptr, dst->len);
     } else {
         mr_db_set(c->srv, c->db, dst->ptr, dst->len, &r->hdr, 0);
+        mr_add_integer(c, size);
+        mr_notify(c->srv, MR_NOTIFY_SET, store_events[op], c->db, dst->ptr, dst->len);
     }
-    mr_add_integer(c, size);
 }
 
 void mr_cmd_sinter(mr_conn *c, size_t argc, const resp_span *argv) {

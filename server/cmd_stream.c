@@ -283,8 +283,10 @@ void mr_cmd_xadd(mr_conn *c, size_t argc, const resp_span *argv) {
     }
     mr_stream_append(s, &id, &argv[fields], (argc - fields) / 2);
     add_id(c, &id);
-    mr_stream_trim_entries(s, &a.trim);
     mr_db_changed(c->srv, c->db, KEY(1));
+    mr_notify(c->srv, MR_NOTIFY_STREAM, "xadd", c->db, KEY(1));
+    if (mr_stream_trim_entries(s, &a.trim) > 0)
+        mr_notify(c->srv, MR_NOTIFY_STREAM, "xtrim", c->db, KEY(1));
 }
 
 /* ---- XTRIM, XDEL, XLEN ---- */
@@ -295,7 +297,10 @@ void mr_cmd_xtrim(mr_conn *c, size_t argc, const resp_span *argv) {
     mr_stream *s;
     if (!get_stream(c, &argv[1], &s)) return;
     long long deleted = s != NULL ? mr_stream_trim_entries(s, &a.trim) : 0;
-    if (deleted > 0) mr_db_changed(c->srv, c->db, KEY(1));
+    if (deleted > 0) {
+        mr_notify(c->srv, MR_NOTIFY_STREAM, "xtrim", c->db, KEY(1));
+        mr_db_changed(c->srv, c->db, KEY(1));
+    }
     mr_add_integer(c, deleted);
 }
 
@@ -317,7 +322,10 @@ void mr_cmd_xdel(mr_conn *c, size_t argc, const resp_span *argv) {
     long long deleted = 0;
     for (size_t i = 0; i < argc - 2; i++) deleted += mr_stream_delete(s, &ids[i]);
     free(ids);
-    if (deleted > 0) mr_db_changed(c->srv, c->db, KEY(1));
+    if (deleted > 0) {
+        mr_db_changed(c->srv, c->db, KEY(1));
+        mr_notify(c->srv, MR_NOTIFY_STREAM, "xdel", c->db, KEY(1));
+    }
     mr_add_integer(c, deleted);
 }
 

@@ -89,15 +89,16 @@ static int parse_options(mr_conn *c, size_t argc, const resp_span *argv, size_t 
     return 1;
 }
 
-/* Sets key to a copy of val with an optional absolute expiry; an expiry
- * already in the past deletes the key, as Redis does. */
+/* Sets key to a copy of val with an optional absolute expiry ("set",
+ * then "expire"). */
 static void set_with_expire(mr_conn *c, const resp_span *key, const resp_span *val,
                             int keep_ttl, int64_t when) {
     mr_server *srv = c->srv;
     mr_db_set(srv, c->db, key->ptr, key->len, &mr_str_value(val->ptr, val->len)->hdr, keep_ttl);
+    mr_notify(srv, MR_NOTIFY_STRING, "set", c->db, key->ptr, key->len);
     if (when == 0) return;
-    if (when <= srv->now_ms) mr_db_delete(srv, c->db, key->ptr, key->len);
-    else mr_db_set_expire(srv, c->db, key->ptr, key->len, when);
+    mr_db_set_expire(srv, c->db, key->ptr, key->len, when);
+    mr_notify(srv, MR_NOTIFY_GENERIC, "expire", c->db, key->ptr, key->len);
 }
 
 void mr_cmd_set(mr_conn *c, size_t argc, const resp_span *argv) {
@@ -108,6 +109,7 @@ void mr_cmd_set(mr_conn *c, size_t argc, const resp_span *argv) {
     if (ex != NULL && !expire_ms(c, ex, flags, "set", &when)) return;
     mr_obj *old = mr_db_lookup(c->srv, c->db, KEY(1));
     if (flags & OPT_GET) {
+        if (old == NULL) mr_db_keymiss(c, KEY(1));
         if (old != NULL && old->type != MR_TYPE_STRING) {
             mr_add_error(c, MR_ERR_WRONGTYPE);
             return;
@@ -121,6 +123,9 @@ void mr_cmd_set(mr_conn *c, size_t argc, const resp_span *argv) {
     }
     set_with_expire(c, &argv[1], &argv[2], flags & OPT_KEEPTTL, when);
     if (!(flags & OPT_GET)) mr_add_ok(c);
+    /* A time already past (EXAT, PXAT) expires the key once the reply is
+     * written ("expired"), as Redis does. */
+    if (when != 0 && when <= c->srv->now_ms) mr_db_peek(c->srv, c->db, KEY(1));
 }
 
 void mr_cmd_setnx(mr_conn *c, size_t argc, const resp_span *argv) {
@@ -167,12 +172,14 @@ void mr_cmd_getdel(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     mr_str *v;
     if (!mr_db_lookup_string(c, &argv[1], &v)) return;
+    if (v == NULL) mr_db_read_miss(c, KEY(1));
     if (v == NULL) {
         mr_add_null(c);
         return;
     }
     mr_add_bulk(c, v->data, v->len);
     mr_db_delete(c->srv, c->db, KEY(1));
+    mr_notify(c->srv, MR_NOTIFY_GENERIC, "del", c->db, KEY(1));
 }
 
 /* GETSET replies the old value and stores the new one without a TTL. */
@@ -180,10 +187,12 @@ void mr_cmd_getset(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     mr_str *v;
     if (!mr_db_lookup_string(c, &argv[1], &v)) return;
+    if (v == NULL) mr_db_read_miss(c, KEY(1));
     if (v != NULL) mr_add_bulk(c, v->data, v->len);
     else mr_add_null(c);
     mr_str *n = mr_str_value(argv[2].ptr, argv[2].len);
     mr_db_set(c->srv, c->db, KEY(1), &n->hdr, 0);
+    mr_notify(c->srv, MR_NOTIFY_STRING, "set", c->db, KEY(1));
 }
 
 void mr_cmd_getex(mr_conn *c, size_t argc, const resp_span *argv) {
@@ -193,6 +202,7 @@ void mr_cmd_getex(mr_conn *c, size_t argc, const resp_span *argv) {
     if (!parse_options(c, argc, argv, 2, 0, &flags, &ex)) return;
     mr_str *v;
     if (!mr_db_lookup_string(c, &argv[1], &v)) return;
+    if (v == NULL) mr_db_read_miss(c, KEY(1));
     if (v == NULL) {
         /* Redis reads the time only once it has found the key. */
         mr_add_null(c);
@@ -200,18 +210,23 @@ void mr_cmd_getex(mr_conn *c, size_t argc, const resp_span *argv) {
     }
     if (ex != NULL && !expire_ms(c, ex, flags, "getex", &when)) return;
     mr_add_bulk(c, v->data, v->len);
-    if (when != 0) {
-        if (when <= c->srv->now_ms) mr_db_delete(c->srv, c->db, KEY(1));
-        else mr_db_set_expire(c->srv, c->db, KEY(1), when);
-    } else if (flags & OPT_PERSIST) {
-        mr_db_persist(c->srv, c->db, KEY(1));
+    if (when != 0 && when <= c->srv->now_ms) {
+        mr_db_delete(c->srv, c->db, KEY(1));
+        mr_notify(c->srv, MR_NOTIFY_GENERIC, "del", c->db, KEY(1));
+    } else if (when != 0) {
+        mr_db_set_expire(c->srv, c->db, KEY(1), when);
+        mr_notify(c->srv, MR_NOTIFY_GENERIC, "expire", c->db, KEY(1));
+    } else if ((flags & OPT_PERSIST) && mr_db_persist(c->srv, c->db, KEY(1))) {
+        mr_notify(c->srv, MR_NOTIFY_GENERIC, "persist", c->db, KEY(1));
     }
 }
 
 void mr_cmd_mget(mr_conn *c, size_t argc, const resp_span *argv) {
     mr_add_array(c, argc - 1);
     for (size_t i = 1; i < argc; i++) {
-        mr_str *v = mr_db_get_string(c->srv, c->db, KEY(i));
+        mr_obj *o = mr_db_lookup(c->srv, c->db, KEY(i));
+        if (o == NULL) mr_db_keymiss(c, KEY(i));
+        const mr_str *v = o != NULL && o->type == MR_TYPE_STRING ? (const mr_str *)o : NULL;
         if (v != NULL) mr_add_bulk(c, v->data, v->len);
         else mr_add_null(c);
     }
@@ -257,6 +272,7 @@ static void incr_by(mr_conn *c, const resp_span *key, long long by) {
     }
     cur += by;
     mr_db_set(c->srv, c->db, key->ptr, key->len, &mr_str_from_ll(cur)->hdr, 1);
+    mr_notify(c->srv, MR_NOTIFY_STRING, "incrby", c->db, key->ptr, key->len);
     mr_add_integer(c, cur);
 }
 
@@ -313,6 +329,7 @@ void mr_cmd_incrbyfloat(mr_conn *c, size_t argc, const resp_span *argv) {
         return;
     }
     mr_db_set(c->srv, c->db, KEY(1), &mr_str_new(buf, n)->hdr, 1);
+    mr_notify(c->srv, MR_NOTIFY_STRING, "incrbyfloat", c->db, KEY(1));
     mr_add_bulk(c, buf, n);
 }
 
@@ -334,6 +351,7 @@ void mr_cmd_append(mr_conn *c, size_t argc, const resp_span *argv) {
     if (v == NULL) {
         /* A new key holds the argument as SET would store it. */
         mr_db_set(c->srv, c->db, KEY(1), &mr_str_value(argv[2].ptr, argv[2].len)->hdr, 1);
+        mr_notify(c->srv, MR_NOTIFY_STRING, "append", c->db, KEY(1));
         mr_add_integer(c, (long long)argv[2].len);
         return;
     }
@@ -343,6 +361,7 @@ void mr_cmd_append(mr_conn *c, size_t argc, const resp_span *argv) {
     v = mr_db_string_at_least(c->srv, c->db, KEY(1), old + argv[2].len);
     if (argv[2].len != 0) memcpy(v->data + old, argv[2].ptr, argv[2].len);
     mr_db_changed(c->srv, c->db, KEY(1));
+    mr_notify(c->srv, MR_NOTIFY_STRING, "append", c->db, KEY(1));
     mr_add_integer(c, (long long)v->len);
 }
 
@@ -399,6 +418,7 @@ void mr_cmd_setrange(mr_conn *c, size_t argc, const resp_span *argv) {
     if (old != 0) memcpy(n->data, v->data, old);
     memcpy(n->data + offset, argv[3].ptr, argv[3].len);
     mr_db_set(c->srv, c->db, KEY(1), &n->hdr, 1);
+    mr_notify(c->srv, MR_NOTIFY_STRING, "setrange", c->db, KEY(1));
     mr_add_integer(c, (long long)len);
 }
 

@@ -33,6 +33,8 @@ static void pop_and_reply(mr_conn *c, const resp_span *key, mr_zsetval *z, int m
         mr_add_bulk(c, key->ptr, key->len);
         break;
     }
+    /* Redis tells the pop between the reply's header and its members. */
+    mr_notify(c->srv, MR_NOTIFY_ZSET, max ? "zpopmax" : "zpopmin", c->db, key->ptr, key->len);
     mr_zset_pos p;
     const char *m;
     size_t mn;
@@ -45,7 +47,7 @@ static void pop_and_reply(mr_conn *c, const resp_span *key, mr_zsetval *z, int m
         mr_add_double(c, score);
     }
     mr_zset_remove_ranks(z, max ? len - n : 0, max ? len : n);
-    mr_zset_changed(c, key, z);
+    mr_zset_changed(c, key, z, NULL);
 }
 
 /* ZPOPMIN/ZPOPMAX key [count] */

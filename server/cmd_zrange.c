@@ -165,7 +165,7 @@ static void store_range(mr_conn *c, const zrange_req *r, const mr_zsetval *z, si
                         size_t end) {
     if (begin == end) {
         mr_add_integer(c, 0);
-        mr_db_delete(c->srv, c->db, r->dst->ptr, r->dst->len);
+        mr_zset_stored(c, r->dst, NULL, "zrangestore");
         return;
     }
     mr_zsetval *d = mr_zset_new(end - begin, 0);
@@ -176,8 +176,8 @@ static void store_range(mr_conn *c, const zrange_req *r, const mr_zsetval *z, si
     mr_zset_at(z, begin, &p);
     for (size_t i = begin; i < end && mr_zset_get(&p, &m, &mn, &score); i++, mr_zset_next(&p))
         mr_zset_set(d, m, mn, score);
-    mr_db_set(c->srv, c->db, r->dst->ptr, r->dst->len, &d->hdr, 0);
     mr_add_integer(c, (long long)(end - begin));
+    mr_zset_stored(c, r->dst, d, "zrangestore");
 }
 
 static void reply_range(mr_conn *c, const zrange_req *r, const mr_zsetval *z, size_t begin,
@@ -209,6 +209,7 @@ static void zrange_generic(mr_conn *c, size_t argc, const resp_span *argv, size_
     if (!parse_bounds(c, r.kind, lo, hi, &r.b)) return;
     mr_zsetval *z;
     if (!mr_zset_lookup(c, r.src, &z)) return;
+    if (z == NULL) mr_db_read_miss(c, r.src->ptr, r.src->len);
     size_t begin = 0, end = 0;
     if (z != NULL) {
         range_ranks(z, r.kind, r.dir == ZRANGE_REVERSE, &r.b, &begin, &end);
@@ -283,8 +284,11 @@ static void remrange_generic(mr_conn *c, const resp_span *argv, zrange_kind kind
     mr_zsetval *z;
     size_t begin, end;
     if (!lookup_range(c, argv, kind, &z, &begin, &end)) return;
+    static const char *const events[] = {[ZRANGE_RANK] = "zremrangebyrank",
+                                         [ZRANGE_SCORE] = "zremrangebyscore",
+                                         [ZRANGE_LEX] = "zremrangebylex"};
     mr_zset_remove_ranks(z, begin, end);
-    if (end > begin) mr_zset_changed(c, &argv[1], z);
+    if (end > begin) mr_zset_changed(c, &argv[1], z, events[kind]);
     mr_add_integer(c, (long long)(end - begin));
 }
 

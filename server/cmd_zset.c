@@ -114,6 +114,9 @@ static void zadd_generic(mr_conn *c, size_t argc, const resp_span *argv, zadd_fl
     else if (processed > 0) mr_add_double(c, scores[0]);
     else mr_add_null(c);
     free(scores);
+    /* Told after the reply, as Redis does. */
+    if (added + updated > 0)
+        mr_notify(c->srv, MR_NOTIFY_ZSET, f.incr ? "zincr" : "zadd", c->db, KEY(1));
 }
 
 void mr_cmd_zadd(mr_conn *c, size_t argc, const resp_span *argv) {
@@ -133,9 +136,18 @@ int mr_zset_lookup(mr_conn *c, const resp_span *key, mr_zsetval **z) {
     return 1;
 }
 
-void mr_zset_changed(mr_conn *c, const resp_span *key, mr_zsetval *z) {
-    if (mr_zset_len(z) == 0) mr_db_delete(c->srv, c->db, key->ptr, key->len);
-    else mr_db_changed(c->srv, c->db, key->ptr, key->len);
+void mr_zset_changed(mr_conn *c, const resp_span *key, mr_zsetval *z, const char *event) {
+    mr_db_shrunk(c, key, mr_zset_len(z) == 0, MR_NOTIFY_ZSET, event);
+}
+
+void mr_zset_stored(mr_conn *c, const resp_span *dst, mr_zsetval *z, const char *event) {
+    if (z == NULL) {
+        if (mr_db_delete(c->srv, c->db, dst->ptr, dst->len))
+            mr_notify(c->srv, MR_NOTIFY_GENERIC, "del", c->db, dst->ptr, dst->len);
+        return;
+    }
+    mr_db_set(c->srv, c->db, dst->ptr, dst->len, &z->hdr, 0);
+    mr_notify(c->srv, MR_NOTIFY_ZSET, event, c->db, dst->ptr, dst->len);
 }
 
 void mr_cmd_zrem(mr_conn *c, size_t argc, const resp_span *argv) {
@@ -144,7 +156,7 @@ void mr_cmd_zrem(mr_conn *c, size_t argc, const resp_span *argv) {
     long long removed = 0;
     for (size_t i = 2; z != NULL && i < argc && mr_zset_len(z) > 0; i++)
         removed += mr_zset_remove(z, argv[i].ptr, argv[i].len);
-    if (removed > 0) mr_zset_changed(c, &argv[1], z);
+    if (removed > 0) mr_zset_changed(c, &argv[1], z, "zrem");
     mr_add_integer(c, removed);
 }
 

@@ -112,7 +112,10 @@ static int read_sources(mr_conn *c, size_t argc, const resp_span *argv, zop_req 
         const resp_span *k = &argv[r->numkeys_at + 1 + i];
         mr_obj *o = mr_db_lookup(c->srv, c->db, k->ptr, k->len);
         r->src[i].weight = 1.0;
-        if (o == NULL) continue;
+        if (o == NULL) {
+            mr_db_keymiss(c, k->ptr, k->len);
+            continue;
+        }
         if (o->type != MR_TYPE_ZSET && o->type != MR_TYPE_SET) {
             mr_add_error(c, MR_ERR_WRONGTYPE);
             return 0;
@@ -267,15 +270,17 @@ static void reply_result(mr_conn *c, const zop_req *r, mr_zsetval *out) {
 
 static void store_result(mr_conn *c, const zop_req *r, mr_zsetval *out) {
     size_t n = mr_zset_len(out);
+    static const char *const events[] = {[ZOP_UNION] = "zunionstore",
+                                         [ZOP_INTER] = "zinterstore", [ZOP_DIFF] = "zdiffstore"};
     if (n == 0) {
         mr_zset_free(out);
         mr_add_integer(c, 0);
-        mr_db_delete(c->srv, c->db, r->dst->ptr, r->dst->len);
+        mr_zset_stored(c, r->dst, NULL, events[r->op]);
         return;
     }
     mr_zset_shrink_if_small(out);
-    mr_db_set(c->srv, c->db, r->dst->ptr, r->dst->len, &out->hdr, 0);
     mr_add_integer(c, (long long)n);
+    mr_zset_stored(c, r->dst, out, events[r->op]);
 }
 
 static void zop_generic(mr_conn *c, size_t argc, const resp_span *argv, zop_req r,

@@ -63,6 +63,10 @@ int mr_command_may_replicate(const mr_command *cmd) {
     return (cmd->flags & MR_CMD_MAY_REPLICATE) || has_word(cmd->info_flags, "write");
 }
 
+int mr_command_reads(const mr_command *cmd) {
+    return has_word(cmd->info_flags, "readonly");
+}
+
 /* As Redis 7.0 fills the legacy range from the key specs: the first key
  * is the smallest index; the last is the furthest one a spec reaches, or
  * a spec's negative lastkey (counted from the end); the step is the

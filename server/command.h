@@ -104,6 +104,9 @@ int mr_command_listed(const mr_command *cmd);
 /* It writes (COMMAND INFO's write) or may propagate (MR_CMD_MAY_REPLICATE):
  * CLIENT PAUSE WRITE holds it back. */
 int mr_command_may_replicate(const mr_command *cmd);
+/* It only reads (COMMAND INFO's readonly): a key it misses is a keymiss
+ * event. */
+int mr_command_reads(const mr_command *cmd);
 /* COMMAND INFO's first key, last key and step, derived from the key
  * specs as Redis derives them: 0 0 0 without keys. */
 void mr_command_key_range(const mr_command *cmd, int *first, int *last, int *step);

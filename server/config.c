@@ -46,6 +46,7 @@ enum setting_id {
     S_HZ,
     S_DATABASES,
     S_ENABLE_DEBUG_COMMAND,
+    S_NOTIFY_KEYSPACE_EVENTS,
     S_SAVE,
     S_APPENDONLY,
     S_DAEMONIZE,
@@ -66,6 +67,7 @@ static const char *const settings[S_COUNT] = {
     [S_HZ] = "hz",
     [S_DATABASES] = "databases",
     [S_ENABLE_DEBUG_COMMAND] = "enable-debug-command",
+    [S_NOTIFY_KEYSPACE_EVENTS] = "notify-keyspace-events",
     [S_SAVE] = "save",
     [S_APPENDONLY] = "appendonly",
     [S_DAEMONIZE] = "daemonize",
@@ -78,6 +80,7 @@ static const char E_YESNO[] = "argument must be 'yes' or 'no'";
 static const char E_LOGLEVEL[] =
     "argument(s) must be one of the following: debug, verbose, notice, warning";
 static const char E_DEBUG_ACCESS[] = "argument(s) must be one of the following: no, yes, local";
+static const char E_NOTIFY_CLASS[] = "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.";
 static const char E_DIRECTIVE[] = "Bad directive or wrong number of arguments";
 static const char E_COBL_CLASS[] = "Invalid client class specified in buffer limit configuration.";
 static const char E_COBL_ARGC[] = "Wrong number of arguments in buffer limit configuration.";
@@ -410,6 +413,51 @@ int mr_config_immutable(const char *name) {
 static const char *const debug_access_names[] = {
     [MR_DEBUG_NO] = "no", [MR_DEBUG_YES] = "yes", [MR_DEBUG_LOCAL] = "local"};
 
+/* Each class's letter, in the order CONFIG GET prints them. */
+static const struct {
+    char letter;
+    unsigned bit;
+} notify_letters[] = {
+    {'g', MR_NOTIFY_GENERIC}, {'$', MR_NOTIFY_STRING}, {'l', MR_NOTIFY_LIST},
+    {'s', MR_NOTIFY_SET},     {'h', MR_NOTIFY_HASH},   {'z', MR_NOTIFY_ZSET},
+    {'x', MR_NOTIFY_EXPIRED}, {'e', MR_NOTIFY_EVICTED}, {'t', MR_NOTIFY_STREAM},
+    {'d', MR_NOTIFY_MODULE},  {'n', MR_NOTIFY_NEW},    {'K', MR_NOTIFY_KEYSPACE},
+    {'E', MR_NOTIFY_KEYEVENT}, {'m', MR_NOTIFY_KEY_MISS}, {'A', MR_NOTIFY_ALL},
+};
+#define NOTIFY_LETTERS (sizeof notify_letters / sizeof notify_letters[0])
+
+/* Redis reads the letters up to a NUL; any other letter is refused. */
+static int set_notify_classes(mr_config *c, const char *value, char *err, size_t errlen) {
+    unsigned flags = 0;
+    for (const char *p = value; *p; p++) {
+        size_t i = 0;
+        while (i < NOTIFY_LETTERS && notify_letters[i].letter != *p) i++;
+        if (i == NOTIFY_LETTERS) {
+            set_err(err, errlen, "%s", E_NOTIFY_CLASS);
+            return -1;
+        }
+        flags |= notify_letters[i].bit;
+    }
+    c->notify_keyspace_events = flags;
+    return 0;
+}
+
+/* "A" when every class of A is on, else each class's letter; then K, E
+ * and m.  (So n, on with A, is not shown.) */
+static void format_notify_classes(unsigned flags, char *out, size_t cap) {
+    size_t n = 0;
+    int all = (flags & MR_NOTIFY_ALL) == MR_NOTIFY_ALL;
+    if (all && n + 1 < cap) out[n++] = 'A';
+    for (size_t i = 0; i < NOTIFY_LETTERS && n + 1 < cap; i++) {
+        unsigned bit = notify_letters[i].bit;
+        int is_class = bit != MR_NOTIFY_KEYSPACE && bit != MR_NOTIFY_KEYEVENT &&
+                       bit != MR_NOTIFY_KEY_MISS && bit != MR_NOTIFY_ALL;
+        if (is_class && all) continue;
+        if (bit != MR_NOTIFY_ALL && (flags & bit)) out[n++] = notify_letters[i].letter;
+    }
+    out[n] = '\0';
+}
+
 static int set_debug_access(mr_config *c, const char *value, char *err, size_t errlen) {
     for (int i = MR_DEBUG_NO; i <= MR_DEBUG_LOCAL; i++) {
         if (strcasecmp(value, debug_access_names[i]) == 0) {
@@ -529,6 +577,8 @@ static int config_set(mr_config *c, const char *name, const char *value, split_m
         return 0;
     case S_ENABLE_DEBUG_COMMAND:
         return set_debug_access(c, value, err, errlen);
+    case S_NOTIFY_KEYSPACE_EVENTS:
+        return set_notify_classes(c, value, err, errlen);
     case S_SAVE:
         return check_save(value, split, err, errlen);
     case S_APPENDONLY:
@@ -726,6 +776,7 @@ static size_t format_value(const mr_config *c, int id, char *out, size_t cap) {
     case S_ENABLE_DEBUG_COMMAND:
         snprintf(out, cap, "%s", debug_access_names[c->enable_debug_command]);
         break;
+    case S_NOTIFY_KEYSPACE_EVENTS: format_notify_classes(c->notify_keyspace_events, out, cap); break;
     case S_SAVE: snprintf(out, cap, "%s", ""); break; /* no snapshots */
     case S_APPENDONLY: snprintf(out, cap, "%s", "no"); break;
     case S_DAEMONIZE: snprintf(out, cap, "%s", "no"); break;

@@ -17,6 +17,29 @@ typedef enum { MR_LOG_DEBUG, MR_LOG_VERBOSE, MR_LOG_NOTICE, MR_LOG_WARNING } mr_
  * connections from the machine itself. */
 typedef enum { MR_DEBUG_NO, MR_DEBUG_YES, MR_DEBUG_LOCAL } mr_debug_access;
 
+/* notify-keyspace-events: the classes of key events published, and
+ * where (Redis's NOTIFY_* bits). */
+typedef enum mr_notify_class {
+    MR_NOTIFY_KEYSPACE = 1 << 0, /* K: __keyspace@<db>__:<key> */
+    MR_NOTIFY_KEYEVENT = 1 << 1, /* E: __keyevent@<db>__:<event> */
+    MR_NOTIFY_GENERIC = 1 << 2,  /* g: DEL, EXPIRE, RENAME, ... */
+    MR_NOTIFY_STRING = 1 << 3,   /* $ */
+    MR_NOTIFY_LIST = 1 << 4,     /* l */
+    MR_NOTIFY_SET = 1 << 5,      /* s */
+    MR_NOTIFY_HASH = 1 << 6,     /* h */
+    MR_NOTIFY_ZSET = 1 << 7,     /* z */
+    MR_NOTIFY_EXPIRED = 1 << 8,  /* x */
+    MR_NOTIFY_EVICTED = 1 << 9,  /* e */
+    MR_NOTIFY_STREAM = 1 << 10,  /* t */
+    MR_NOTIFY_KEY_MISS = 1 << 11, /* m */
+    MR_NOTIFY_MODULE = 1 << 13,  /* d */
+    MR_NOTIFY_NEW = 1 << 14      /* n */
+} mr_notify_class;
+/* A: every class but key misses and new keys. */
+#define MR_NOTIFY_ALL                                                                      \
+    (MR_NOTIFY_GENERIC | MR_NOTIFY_STRING | MR_NOTIFY_LIST | MR_NOTIFY_SET | MR_NOTIFY_HASH | \
+     MR_NOTIFY_ZSET | MR_NOTIFY_EXPIRED | MR_NOTIFY_EVICTED | MR_NOTIFY_STREAM | MR_NOTIFY_MODULE)
+
 typedef struct mr_config {
     int port;                           /* 6379 */
     char bind[256];                     /* "* -::*" (all interfaces; protected mode guards) */
@@ -33,6 +56,7 @@ typedef struct mr_config {
     int hz;                             /* 10: cron frequency */
     int databases;                      /* 16 */
     mr_debug_access enable_debug_command; /* no */
+    unsigned notify_keyspace_events;      /* mr_notify_class bits; none */
 } mr_config;
 
 void mr_config_defaults(mr_config *c);

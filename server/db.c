@@ -17,6 +17,7 @@ static int expire_if_needed(mr_server *srv, mr_db *db, const char *key, size_t k
     mr_dict_delete(db->keys, key, klen);
     srv->stats.expired_keys++;
     mr_watch_touch(srv, (int)(db - srv->dbs), key, klen);
+    mr_notify(srv, MR_NOTIFY_EXPIRED, "expired", (int)(db - srv->dbs), key, klen);
     return 1;
 }
 
@@ -54,8 +55,20 @@ mr_obj *mr_db_lookup(mr_server *srv, int db, const char *key, size_t klen) {
     return o;
 }
 
+void mr_db_keymiss(mr_conn *c, const char *key, size_t klen) {
+    mr_notify(c->srv, MR_NOTIFY_KEY_MISS, "keymiss", c->db, key, klen);
+}
+
+void mr_db_read_miss(mr_conn *c, const char *key, size_t klen) {
+    if (c->running == NULL || !mr_command_reads(c->running)) mr_db_keymiss(c, key, klen);
+}
+
+/* A read command's lookup that finds nothing is a key miss, as Redis's
+ * lookupKeyRead says. */
 int mr_db_lookup_typed(mr_conn *c, const char *key, size_t klen, mr_type t, mr_obj **out) {
     mr_obj *o = mr_db_lookup(c->srv, c->db, key, klen);
+    if (o == NULL && c->running != NULL && mr_command_reads(c->running))
+        mr_db_keymiss(c, key, klen);
     if (o != NULL && o->type != t) {
         mr_add_error(c, MR_ERR_WRONGTYPE);
         return 0;
@@ -71,11 +84,6 @@ int mr_db_lookup_string(mr_conn *c, const resp_span *key, mr_str **v) {
     return 1;
 }
 
-mr_str *mr_db_get_string(mr_server *srv, int db, const char *key, size_t klen) {
-    mr_obj *o = mr_db_lookup(srv, db, key, klen);
-    return o != NULL && o->type == MR_TYPE_STRING ? (mr_str *)o : NULL;
-}
-
 void mr_db_set(mr_server *srv, int db, const char *key, size_t klen, mr_obj *val, int keep_ttl) {
     mr_db *d = &srv->dbs[db];
     int created;
@@ -86,6 +94,7 @@ void mr_db_set(mr_server *srv, int db, const char *key, size_t klen, mr_obj *val
     e->v.ptr = val;
     if (!keep_ttl) mr_dict_delete(d->expires, key, klen);
     mr_watch_touch(srv, db, key, klen);
+    if (created) mr_notify(srv, MR_NOTIFY_NEW, "new", db, key, klen);
     /* As Redis's dbAdd: a new key may serve clients blocked on it (an
      * overwritten one does not). */
     if (created && (val->type == MR_TYPE_LIST || val->type == MR_TYPE_ZSET))
@@ -109,6 +118,7 @@ mr_str *mr_db_string_at_least(mr_server *srv, int db, const char *key, size_t kl
         memset(s->data, 0, len);
         s->hdr.lru = mr_lru_clock(srv);
         e->v.ptr = s;
+        mr_notify(srv, MR_NOTIFY_NEW, "new", db, key, klen);
         return s;
     }
     mr_str *s = e->v.ptr;
@@ -123,6 +133,16 @@ mr_str *mr_db_string_at_least(mr_server *srv, int db, const char *key, size_t kl
 
 void mr_db_changed(mr_server *srv, int db, const char *key, size_t klen) {
     mr_watch_touch(srv, db, key, klen);
+}
+
+void mr_db_shrunk(mr_conn *c, const resp_span *key, int empty, unsigned cls, const char *event) {
+    if (event != NULL) mr_notify(c->srv, cls, event, c->db, key->ptr, key->len);
+    if (empty) {
+        mr_db_delete(c->srv, c->db, key->ptr, key->len);
+        mr_notify(c->srv, MR_NOTIFY_GENERIC, "del", c->db, key->ptr, key->len);
+    } else {
+        mr_db_changed(c->srv, c->db, key->ptr, key->len);
+    }
 }
 
 mr_obj *mr_db_unlink(mr_server *srv, int db, const char *key, size_t klen) {

@@ -156,7 +156,9 @@ static void run(mr_conn *c, size_t argc, const resp_span *argv) {
         return;
     }
     c->srv->stats.commands_processed++;
+    c->running = cmd;
     cmd->proc(c, argc, argv);
+    c->running = NULL;
 }
 
 void mr_command_dispatch(mr_conn *c, size_t argc, const resp_span *argv) {

@@ -9,8 +9,11 @@
 /* The list at a key: 1 with *l (NULL when the key is missing), or 0
  * after replying WRONGTYPE. */
 int mr_list_lookup(mr_conn *c, const resp_span *key, mr_list **l);
-/* After a change: WATCH sees it, and an emptied list goes away. */
-void mr_list_changed(mr_conn *c, const resp_span *key, mr_list *l);
+/* After a change: the list event is published, WATCH sees it, and an
+ * emptied list goes away ("del"). */
+void mr_list_changed(mr_conn *c, const resp_span *key, mr_list *l, const char *event);
+/* The event of a pop from an end: "lpop" or "rpop". */
+const char *mr_list_pop_event(mr_list_end end);
 /* LEFT or RIGHT (LMOVE, LMPOP): 0 after replying a syntax error. */
 int mr_arg_list_end(mr_conn *c, const resp_span *a, mr_list_end *end);
 /* Replies the element at one end (the list is not empty). */

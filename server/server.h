@@ -174,6 +174,7 @@ struct mr_conn {
      * no longer whole RESP replies (mr_conn_replies_unframed). */
     int replies_unframed;
     int pushing;     /* writing a push (pub/sub, DEBUG PROTOCOL push): never silenced */
+    const struct mr_command *running; /* the command being run, or NULL */
     int quiet_close; /* see mr_conn_close_after_reply */
     int no_evict;    /* CLIENT NO-EVICT ON: only CLIENT LIST's flag e */
     uint64_t parser_gen; /* srv->parser_gen the parser was set up for */
@@ -301,12 +302,17 @@ mr_obj *mr_db_lookup(mr_server *srv, int db, const char *key, size_t klen);
 /* A command's lookup of a key that must hold type t: 1 with *out the
  * value (NULL when the key is missing), or 0 after replying WRONGTYPE. */
 int mr_db_lookup_typed(mr_conn *c, const char *key, size_t klen, mr_type t, mr_obj **out);
+/* The keymiss event of a lookup that found nothing (class m).
+ * mr_db_lookup_typed tells it for read commands; write commands that read
+ * a key as Redis's lookupKeyRead does (GETDEL, the STORE commands' sources)
+ * tell it themselves. */
+void mr_db_keymiss(mr_conn *c, const char *key, size_t klen);
+/* After mr_db_lookup_typed missed, in a command that reads the key as
+ * lookupKeyRead does: the keymiss event, unless the lookup told it. */
+void mr_db_read_miss(mr_conn *c, const char *key, size_t klen);
 /* mr_db_lookup_typed for a string: 1 with *v (NULL when the key is
  * missing), or 0 after replying WRONGTYPE. */
 int mr_db_lookup_string(mr_conn *c, const resp_span *key, mr_str **v);
-/* The string at key, for commands that read any key as a string or
- * nothing (MGET): NULL when missing or of another type. */
-mr_str *mr_db_get_string(mr_server *srv, int db, const char *key, size_t klen);
 /* Sets a value (taking ownership); clears the expiry unless keep_ttl. */
 void mr_db_set(mr_server *srv, int db, const char *key, size_t klen, mr_obj *val, int keep_ttl);
 /* The string at key (checked to be one, or missing), at least len bytes
@@ -317,6 +323,10 @@ void mr_db_set(mr_server *srv, int db, const char *key, size_t klen, mr_obj *val
 mr_str *mr_db_string_at_least(mr_server *srv, int db, const char *key, size_t klen, size_t len);
 /* A value was changed in place (a push onto a list): WATCH sees it. */
 void mr_db_changed(mr_server *srv, int db, const char *key, size_t klen);
+/* A container at key lost elements: its event (class cls; none when
+ * event is NULL), then, emptied, the key goes ("del"), else WATCH sees
+ * the change.  Redis deletes an empty list, hash, set or sorted set. */
+void mr_db_shrunk(mr_conn *c, const resp_span *key, int empty, unsigned cls, const char *event);
 int mr_db_delete(mr_server *srv, int db, const char *key, size_t klen);
 /* As mr_db_delete, but a large value is freed on the thread pool (UNLINK). */
 int mr_db_delete_lazy(mr_server *srv, int db, const char *key, size_t klen);
@@ -402,6 +412,12 @@ void mr_pubsub_drop(mr_conn *c, int notify);
  * number of receivers. */
 long long mr_pubsub_publish(mr_server *srv, const char *ch, size_t chlen, const char *msg,
                             size_t msglen);
+
+/* ---- keyspace notifications (notify.c) ---- */
+/* A key event: published if notify-keyspace-events has class cls (an
+ * mr_notify_class bit) and K or E. */
+void mr_notify(mr_server *srv, unsigned cls, const char *event, int db, const char *key,
+               size_t klen);
 
 /* ---- transactions (cmd_multi.c) ---- */
 /* A command refused (unknown, arity, ...) while queuing: EXEC will abort. */

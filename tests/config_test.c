@@ -150,6 +150,7 @@ static void test_config_get_all_defaults(void **state) {
         {"hz", "10"},
         {"databases", "16"},
         {"enable-debug-command", "no"},
+        {"notify-keyspace-events", ""},
         {"save", ""},
         {"appendonly", "no"},
         {"daemonize", "no"},
