@@ -221,22 +221,26 @@ static void add_doc_history(mr_conn *c, const mr_doc_history *h) {
     }
 }
 
-/* One COMMAND DOCS value: summary, since, group, complexity, then
- * history, arguments and subcommands when there are any. */
+/* One COMMAND DOCS value: summary, since, group, complexity (which
+ * Redis leaves out for MONITOR: NULL), then history, arguments and
+ * subcommands when there are any. */
 static void add_command_docs(mr_conn *c, const mr_command *cmd) {
     size_t nsubs = subcommand_count(cmd);
     int has_history = cmd->history != NULL, has_args = cmd->args != NULL;
     size_t deprecation = (cmd->doc_flags != NULL) + (cmd->deprecated_since != NULL) +
                          (cmd->replaced_by != NULL);
-    mr_add_map(c, 4 + deprecation + (size_t)has_history + (size_t)has_args + (nsubs > 0));
+    mr_add_map(c, 3 + (cmd->complexity != NULL) + deprecation + (size_t)has_history +
+                      (size_t)has_args + (nsubs > 0));
     mr_add_bulk_cstr(c, "summary");
     mr_add_bulk_cstr(c, cmd->summary);
     mr_add_bulk_cstr(c, "since");
     mr_add_bulk_cstr(c, cmd->since);
     mr_add_bulk_cstr(c, "group");
     mr_add_bulk_cstr(c, cmd->group);
-    mr_add_bulk_cstr(c, "complexity");
-    mr_add_bulk_cstr(c, cmd->complexity);
+    if (cmd->complexity != NULL) {
+        mr_add_bulk_cstr(c, "complexity");
+        mr_add_bulk_cstr(c, cmd->complexity);
+    }
     if (cmd->doc_flags != NULL) {
         mr_add_bulk_cstr(c, "doc_flags");
         mr_add_word_set(c, cmd->doc_flags, 1);

@@ -110,6 +110,7 @@ void mr_cmd_reset(mr_conn *c, size_t argc, const resp_span *argv) {
     c->reply_off = 0;
     c->reply_skip_next = 0;
     mr_pubsub_drop(c, 0);
+    mr_monitor_stop(c);
     c->db = 0;
     c->proto = 2;
     free(c->name);
@@ -298,6 +299,7 @@ static void local_addr(const mr_conn *c, char *out, size_t cap) {
 static void client_info_line(resp_buf *b, const mr_conn *cl, size_t cmd_mem) {
     const mr_server *srv = cl->srv;
     char flags[8], *f = flags;
+    if (cl->monitor) *f++ = 'O';
     if (mr_conn_in_pubsub(cl)) *f++ = 'P';
     if (cl->txn.active) *f++ = 'x';
     if (cl->block != NULL) *f++ = 'b';
@@ -432,6 +434,7 @@ static int addr_is(const char *addr, const resp_span *a) {
 static void kill_now(mr_conn *cl) {
     mr_multi_discard(cl);
     mr_pubsub_drop(cl, 0);
+    mr_monitor_stop(cl);
     mr_conn_kill(cl);
 }
 

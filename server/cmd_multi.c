@@ -115,6 +115,7 @@ void mr_cmd_exec(mr_conn *c, size_t argc, const resp_span *argv) {
         c->running = q->cmd;
         q->cmd->proc(c, q->argc, q->argv);
         c->running = exec;
+        mr_monitor_feed(c, q->cmd, q->argc, q->argv);
     }
     t->executing = 0;
     mr_multi_discard(c);

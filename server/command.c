@@ -67,6 +67,10 @@ int mr_command_reads(const mr_command *cmd) {
     return has_word(cmd->info_flags, "readonly");
 }
 
+int mr_command_has_flag(const mr_command *cmd, const char *word) {
+    return has_word(cmd->info_flags, word);
+}
+
 /* As Redis 7.0 fills the legacy range from the key specs: the first key
  * is the smallest index; the last is the furthest one a spec reaches, or
  * a spec's negative lastkey (counted from the end); the step is the

@@ -107,6 +107,8 @@ int mr_command_may_replicate(const mr_command *cmd);
 /* It only reads (COMMAND INFO's readonly): a key it misses is a keymiss
  * event. */
 int mr_command_reads(const mr_command *cmd);
+/* Whether COMMAND INFO's flags for cmd include word ("admin"). */
+int mr_command_has_flag(const mr_command *cmd, const char *word);
 /* COMMAND INFO's first key, last key and step, derived from the key
  * specs as Redis derives them: 0 0 0 without keys. */
 void mr_command_key_range(const mr_command *cmd, int *first, int *last, int *step);

@@ -43,6 +43,7 @@ void mr_server_free(mr_server *srv) {
     free(srv->ready);
     free(srv->unblocked.items);
     free(srv->postponed.items);
+    free(srv->monitors.items);
     mr_dict_free(srv->channels);
     mr_dict_free(srv->patterns);
     mr_dict_free(srv->shard_channels);
@@ -183,6 +184,7 @@ void mr_conn_destroy(mr_conn *c) {
     mr_block_forget(c);
     mr_multi_discard(c);
     mr_pubsub_drop(c, 0);
+    mr_monitor_stop(c);
     mr_dict_free(c->channels);
     mr_dict_free(c->patterns);
     mr_dict_free(c->shard_channels);

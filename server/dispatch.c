@@ -134,6 +134,11 @@ static int allowed(mr_conn *c, const mr_command *cmd, size_t argc) {
                 cmd->name);
         return 0;
     }
+    /* A monitor is a replica to Redis, kept off the keyspace. */
+    if (c->monitor && (mr_command_reads(cmd) || mr_command_may_replicate(cmd))) {
+        reject(c, cmd, "ERR Replica can't interact with the keyspace");
+        return 0;
+    }
     return 1;
 }
 
@@ -159,6 +164,7 @@ static void run(mr_conn *c, size_t argc, const resp_span *argv) {
     c->running = cmd;
     cmd->proc(c, argc, argv);
     c->running = NULL;
+    mr_monitor_feed(c, cmd, argc, argv);
 }
 
 void mr_command_dispatch(mr_conn *c, size_t argc, const resp_span *argv) {

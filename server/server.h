@@ -94,6 +94,7 @@ struct mr_server {
     mr_pause pause;
     int64_t pause_end_ms;
     mr_connset postponed;
+    mr_connset monitors; /* MONITOR clients, in the order they asked */
 };
 
 /* One command queued between MULTI and EXEC, its arguments copied (the
@@ -175,6 +176,7 @@ struct mr_conn {
     int replies_unframed;
     int pushing;     /* writing a push (pub/sub, DEBUG PROTOCOL push): never silenced */
     const struct mr_command *running; /* the command being run, or NULL */
+    int monitor;                      /* MONITOR: fed every command (flag O) */
     int quiet_close; /* see mr_conn_close_after_reply */
     int no_evict;    /* CLIENT NO-EVICT ON: only CLIENT LIST's flag e */
     uint64_t parser_gen; /* srv->parser_gen the parser was set up for */
@@ -412,6 +414,13 @@ void mr_pubsub_drop(mr_conn *c, int notify);
  * number of receivers. */
 long long mr_pubsub_publish(mr_server *srv, const char *ch, size_t chlen, const char *msg,
                             size_t msglen);
+
+/* ---- MONITOR (monitor.c) ---- */
+/* After a command ran: its line to every monitor (unless it is an
+ * administrative command). */
+void mr_monitor_feed(mr_conn *c, const struct mr_command *cmd, size_t argc, const resp_span *argv);
+/* The connection is no longer a monitor (RESET, close). */
+void mr_monitor_stop(mr_conn *c);
 
 /* ---- keyspace notifications (notify.c) ---- */
 /* A key event: published if notify-keyspace-events has class cls (an

@@ -57,7 +57,7 @@ static void check_descriptor(const mr_command *cmd, const char *parent) {
     REQUIRE(cmd, summary);
     REQUIRE(cmd, group);
     REQUIRE(cmd, since);
-    REQUIRE(cmd, complexity);
+    if (strcmp(cmd->name, "monitor") != 0) REQUIRE(cmd, complexity); /* Redis gives none */
     REQUIRE(cmd, info_flags);
     REQUIRE(cmd, acl);
     REQUIRE(cmd, tips);
