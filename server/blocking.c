@@ -25,6 +25,10 @@ typedef struct mr_block {
     int64_t deadline;      /* ms; 0 = none */
     size_t argc, first, nkeys;
     resp_span *argv; /* the command, copied; keys are argv[first..first+nkeys) */
+    /* For INFO commandstats: the command counts as a call once served. */
+    const struct mr_command *cmd;
+    long long usec;  /* spent before it blocked */
+    uint64_t errors; /* the client's error count before it ran */
 } mr_block;
 
 /* ---- the timeout argument ---- */
@@ -61,7 +65,8 @@ void mr_block_on_keys(mr_conn *c, size_t argc, const resp_span *argv, const mr_b
     size_t bytes = argc * sizeof(resp_span);
     for (size_t i = 0; i < argc; i++) bytes += argv[i].len;
     mr_block *b = mr_xmalloc(sizeof *b + bytes);
-    *b = (mr_block){how->type, how->serve, how->deadline, argc, how->first, how->nkeys, NULL};
+    *b = (mr_block){how->type, how->serve, how->deadline, argc, how->first, how->nkeys, NULL,
+                    NULL, 0, 0};
     b->argv = (resp_span *)(b + 1);
     char *p = (char *)(b->argv + argc);
     for (size_t i = 0; i < argc; i++) {
@@ -81,6 +86,14 @@ void mr_block_on_keys(mr_conn *c, size_t argc, const resp_span *argv, const mr_b
     c->block = b;
     c->srv->nblocked++;
     if (b->deadline != 0) c->srv->nblocked_timeout++;
+}
+
+void mr_block_note_call(mr_conn *c, const struct mr_command *cmd, long long usec,
+                        uint64_t errors) {
+    if (c->block == NULL || c->block->serve == NULL) return;
+    c->block->cmd = cmd;
+    c->block->usec = usec;
+    c->block->errors = errors;
 }
 
 const resp_span *mr_block_argv(const mr_conn *c, size_t *argc) {
@@ -106,6 +119,9 @@ void mr_unblock(mr_conn *c, mr_unblock_how how) {
     c->srv->nblocked--;
     if (b->deadline != 0) c->srv->nblocked_timeout--;
     if (b->serve == NULL) mr_connset_remove(&c->srv->postponed, c);
+    const struct mr_command *cmd = b->cmd;
+    long long usec = b->usec;
+    uint64_t errors = b->errors;
     c->block = NULL;
     free(b);
     switch (how) {
@@ -114,6 +130,7 @@ void mr_unblock(mr_conn *c, mr_unblock_how how) {
     case MR_UNBLOCK_TIMEOUT: mr_add_null_array(c); break;
     case MR_UNBLOCK_ERROR: mr_add_error(c, "UNBLOCKED client unblocked via CLIENT UNBLOCK"); break;
     }
+    if (cmd != NULL) mr_stats_call(c->srv, cmd, usec, c->errors > errors);
     queue_unblocked(c);
 }
 

@@ -207,6 +207,7 @@ void mr_cmd_config_resetstat(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     (void)argv;
     memset(&c->srv->stats, 0, sizeof c->srv->stats);
+    mr_stats_reset(c->srv);
     mr_add_ok(c);
 }
 

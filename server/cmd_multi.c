@@ -113,7 +113,11 @@ void mr_cmd_exec(mr_conn *c, size_t argc, const resp_span *argv) {
         if (strcmp(q->cmd->name, "client|reply") == 0) c->replies_unframed = 1;
         const struct mr_command *exec = c->running;
         c->running = q->cmd;
+        uint64_t errors = c->errors;
+        int64_t start = mr_stats_clock_us();
         q->cmd->proc(c, q->argc, q->argv);
+        mr_stats_call(c->srv, q->cmd, mr_stats_clock_us() - start, c->errors > errors);
+        c->nested_errors += c->errors - errors;
         c->running = exec;
         mr_monitor_feed(c, q->cmd, q->argc, q->argv);
     }

@@ -34,7 +34,12 @@ enum {
     SEC_MODULES = 1 << 7,
     SEC_CLUSTER = 1 << 8,
     SEC_KEYSPACE = 1 << 9,
-    SEC_DEFAULT = (1 << 10) - 1
+    SEC_COMMANDSTATS = 1 << 10,
+    SEC_ERRORSTATS = 1 << 11,
+    SEC_LATENCYSTATS = 1 << 12,
+    /* INFO with no section: every one but commandstats and latencystats. */
+    SEC_DEFAULT = ((1 << 10) - 1) | SEC_ERRORSTATS,
+    SEC_ALL = (1 << 13) - 1
 };
 
 static int info_section(const resp_span *a) {
@@ -52,9 +57,12 @@ static int info_section(const resp_span *a) {
                  {"module_list", SEC_MODULES},
                  {"cluster", SEC_CLUSTER},
                  {"keyspace", SEC_KEYSPACE},
+                 {"commandstats", SEC_COMMANDSTATS},
+                 {"errorstats", SEC_ERRORSTATS},
+                 {"latencystats", SEC_LATENCYSTATS},
                  {"default", SEC_DEFAULT},
-                 {"all", SEC_DEFAULT},
-                 {"everything", SEC_DEFAULT}};
+                 {"all", SEC_ALL},
+                 {"everything", SEC_ALL}};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (mr_arg_is(a, names[i].name)) return names[i].bit;
     return 0;
@@ -317,14 +325,17 @@ static void info_stats(resp_buf *b, mr_server *srv) {
                "keyspace_misses:%llu\r\n"
                "pubsub_channels:%zu\r\n"
                "pubsub_patterns:%zu\r\n"
-               "pubsubshard_channels:%zu\r\n",
+               "pubsubshard_channels:%zu\r\n"
+               "unexpected_error_replies:0\r\n"
+               "total_error_replies:%llu\r\n",
                (unsigned long long)st->connections_received,
                (unsigned long long)st->commands_processed,
                (unsigned long long)st->net_input_bytes, (unsigned long long)st->net_output_bytes,
                (unsigned long long)st->rejected_connections,
                (unsigned long long)st->expired_keys, (unsigned long long)st->keyspace_hits,
                (unsigned long long)st->keyspace_misses, mr_dict_size(srv->channels),
-               mr_dict_size(srv->patterns), mr_dict_size(srv->shard_channels));
+               mr_dict_size(srv->patterns), mr_dict_size(srv->shard_channels),
+               (unsigned long long)st->total_error_replies);
 }
 
 /* A master without replicas or a backlog. */
@@ -376,9 +387,8 @@ static void info_keyspace(resp_buf *b, mr_server *srv) {
 
 /* INFO [section ...]: sections in Redis's order whatever the order asked,
  * separated by an empty line; unknown names add nothing.  Left out, as
- * this server does not measure them: instantaneous rates, command, error
- * and latency statistics, allocator internals, Lua and function memory,
- * and per-thread CPU times. */
+ * this server does not measure them: instantaneous rates, allocator
+ * internals, Lua and function memory, and per-thread CPU times. */
 void mr_cmd_info(mr_conn *c, size_t argc, const resp_span *argv) {
     mr_server *srv = c->srv;
     int want = argc == 1 ? SEC_DEFAULT : 0;
@@ -401,6 +411,9 @@ void mr_cmd_info(mr_conn *c, size_t argc, const resp_span *argv) {
     SECTION(SEC_REPLICATION, info_replication(&b));
     SECTION(SEC_CPU, info_cpu(&b));
     SECTION(SEC_MODULES, mr_buf_printf(&b, "# Modules\r\n"));
+    SECTION(SEC_COMMANDSTATS, mr_info_commandstats(&b, srv));
+    SECTION(SEC_ERRORSTATS, mr_info_errorstats(&b, srv));
+    SECTION(SEC_LATENCYSTATS, mr_info_latencystats(&b, srv));
     SECTION(SEC_CLUSTER, mr_buf_printf(&b, "# Cluster\r\ncluster_enabled:0\r\n"));
     SECTION(SEC_KEYSPACE, info_keyspace(&b, srv));
 #undef SECTION

@@ -21,6 +21,7 @@ mr_server *mr_server_create(const mr_config *cfg, const mr_host *host) {
         srv->dbs[i].watched = mr_dict_create(mr_watchers_free);
         srv->dbs[i].blocking = mr_dict_create(mr_connset_free);
     }
+    mr_stats_init(srv);
     srv->channels = mr_dict_create(mr_connset_free);
     srv->patterns = mr_dict_create(mr_connset_free);
     srv->shard_channels = mr_dict_create(mr_connset_free);
@@ -44,6 +45,7 @@ void mr_server_free(mr_server *srv) {
     free(srv->unblocked.items);
     free(srv->postponed.items);
     free(srv->monitors.items);
+    mr_stats_free(srv);
     mr_dict_free(srv->channels);
     mr_dict_free(srv->patterns);
     mr_dict_free(srv->shard_channels);

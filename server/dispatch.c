@@ -16,6 +16,7 @@
  * transaction is marked so that EXEC aborts.  EXEC itself aborts at once
  * (Redis's rejectCommand).  `text` is the whole error line. */
 static void reject(mr_conn *c, const mr_command *cmd, const char *text) {
+    if (cmd != NULL) mr_stats_rejected(c->srv, cmd);
     mr_multi_flag(c);
     if (cmd != NULL && (cmd->flags & MR_CMD_EXEC_ABORT)) mr_multi_abort(c, text);
     else mr_add_error(c, text);
@@ -162,8 +163,16 @@ static void run(mr_conn *c, size_t argc, const resp_span *argv) {
     }
     c->srv->stats.commands_processed++;
     c->running = cmd;
+    uint64_t errors = c->errors;
+    int64_t start = mr_stats_clock_us();
     cmd->proc(c, argc, argv);
+    long long usec = mr_stats_clock_us() - start;
     c->running = NULL;
+    /* EXEC fails only by its own error, not its queued commands'. */
+    int failed = c->errors - errors > c->nested_errors;
+    c->nested_errors = 0;
+    if (c->block != NULL) mr_block_note_call(c, cmd, usec, errors);
+    else mr_stats_call(c->srv, cmd, usec, failed);
     mr_monitor_feed(c, cmd, argc, argv);
 }
 

@@ -26,7 +26,15 @@ void mr_add_status_len(mr_conn *c, const char *s, size_t len) {
     resp_write_simple_string(&c->out, s, len);
 }
 
+/* Every error counts in the statistics, even one the client is not sent
+ * (CLIENT REPLY OFF, a closing connection), as in Redis. */
+static void count_error(mr_conn *c, const char *text, size_t len) {
+    c->errors++;
+    mr_stats_error(c->srv, text, len);
+}
+
 void mr_add_error(mr_conn *c, const char *text) {
+    count_error(c, text, strlen(text));
     if (mr_conn_muted(c)) return;
     resp_write_simple_error(&c->out, text, strlen(text));
 }
@@ -61,14 +69,15 @@ void mr_buf_printf(resp_buf *b, const char *fmt, ...) {
 }
 
 void mr_add_errorf(mr_conn *c, const char *fmt, ...) {
-    if (mr_conn_muted(c)) return;
     resp_buf text;
     resp_buf_init(&text, NULL);
     va_list ap;
     va_start(ap, fmt);
     buf_vprintf(&text, fmt, ap);
     va_end(ap);
-    resp_write_simple_error(&c->out, text.data != NULL ? text.data : "", text.len);
+    const char *s = text.data != NULL ? text.data : "";
+    count_error(c, s, text.len);
+    if (!mr_conn_muted(c)) resp_write_simple_error(&c->out, s, text.len);
     resp_buf_free(&text);
 }
 

@@ -57,6 +57,7 @@ typedef struct mr_stats {
     uint64_t net_input_bytes;
     uint64_t net_output_bytes;
     uint64_t lazyfreed;           /* keys freed on the thread pool */
+    uint64_t total_error_replies; /* every error reply, silenced or not */
     unsigned long long peak_memory; /* the most used_memory INFO has seen */
 } mr_stats;
 
@@ -95,6 +96,8 @@ struct mr_server {
     int64_t pause_end_ms;
     mr_connset postponed;
     mr_connset monitors; /* MONITOR clients, in the order they asked */
+    mr_dict *cmdstats;   /* command name -> its calls and latencies (stats.c) */
+    mr_dict *errorstats; /* error code -> v.s64 replies */
 };
 
 /* One command queued between MULTI and EXEC, its arguments copied (the
@@ -177,6 +180,8 @@ struct mr_conn {
     int pushing;     /* writing a push (pub/sub, DEBUG PROTOCOL push): never silenced */
     const struct mr_command *running; /* the command being run, or NULL */
     int monitor;                      /* MONITOR: fed every command (flag O) */
+    uint64_t errors;        /* error replies it was sent (INFO commandstats' failed calls) */
+    uint64_t nested_errors; /* those of the commands EXEC ran, not EXEC's own */
     int quiet_close; /* see mr_conn_close_after_reply */
     int no_evict;    /* CLIENT NO-EVICT ON: only CLIENT LIST's flag e */
     uint64_t parser_gen; /* srv->parser_gen the parser was set up for */
@@ -414,6 +419,26 @@ void mr_pubsub_drop(mr_conn *c, int notify);
  * number of receivers. */
 long long mr_pubsub_publish(mr_server *srv, const char *ch, size_t chlen, const char *msg,
                             size_t msglen);
+
+/* ---- statistics (stats.c) ---- */
+void mr_stats_init(mr_server *srv);
+void mr_stats_free(mr_server *srv);
+/* CONFIG RESETSTAT: command, error and latency statistics start over. */
+void mr_stats_reset(mr_server *srv);
+/* A monotonic clock in microseconds, for the time commands take. */
+int64_t mr_stats_clock_us(void);
+/* An error reply's text (without '-'): counted by its code. */
+void mr_stats_error(mr_server *srv, const char *text, size_t len);
+/* A command ran (failed: it replied an error). */
+void mr_stats_call(mr_server *srv, const struct mr_command *cmd, long long usec, int failed);
+/* A command refused before it ran. */
+void mr_stats_rejected(mr_server *srv, const struct mr_command *cmd);
+void mr_info_commandstats(resp_buf *b, mr_server *srv);
+void mr_info_errorstats(resp_buf *b, mr_server *srv);
+void mr_info_latencystats(resp_buf *b, mr_server *srv);
+/* A command blocked its client: it counts as a call when served. */
+void mr_block_note_call(mr_conn *c, const struct mr_command *cmd, long long usec,
+                        uint64_t errors);
 
 /* ---- MONITOR (monitor.c) ---- */
 /* After a command ran: its line to every monitor (unless it is an
