@@ -46,6 +46,8 @@ typedef enum mr_pause {
     MR_PAUSE_ALL    /* every command */
 } mr_pause;
 
+#define MR_STATS_CACHE 64
+
 typedef struct mr_stats {
     uint64_t connections_received;
     uint64_t commands_processed;
@@ -97,6 +99,10 @@ struct mr_server {
     mr_connset postponed;
     mr_connset monitors; /* MONITOR clients, in the order they asked */
     mr_dict *cmdstats;   /* command name -> its calls and latencies (stats.c) */
+    struct {
+        const struct mr_command *cmd;
+        struct mr_cmdstat *stat;
+    } stats_cache[MR_STATS_CACHE]; /* recent commands' entries in cmdstats */
     mr_dict *errorstats; /* error code -> v.s64 replies */
 };
 
