@@ -421,7 +421,15 @@ void mr_cmd_info(mr_conn *c, size_t argc, const resp_span *argv) {
     resp_buf_free(&b);
 }
 
-/* ---- TIME, SHUTDOWN ---- */
+/* ---- LASTSAVE, TIME, SHUTDOWN ---- */
+
+/* Redis counts the dataset as saved at startup; this server never saves,
+ * so the start stays the last save (INFO's rdb_last_save_time). */
+void mr_cmd_lastsave(mr_conn *c, size_t argc, const resp_span *argv) {
+    (void)argc;
+    (void)argv;
+    mr_add_integer(c, (long long)(c->srv->start_ms / 1000));
+}
 
 void mr_cmd_time(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
