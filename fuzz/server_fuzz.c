@@ -97,7 +97,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             now += i < size ? (int64_t)data[i++] * 37 : 1;
             mr_server_set_time(srv, now);
             break;
-        case 4: /* read */
+        case 4: /* read, after the batched work a host does between events */
+            mr_server_after_events(srv);
             if (s->conn != NULL) drain(s);
             break;
         case 5: /* the peer goes away, or the host closes it */

@@ -111,6 +111,7 @@ void mr_cmd_reset(mr_conn *c, size_t argc, const resp_span *argv) {
     c->reply_skip_next = 0;
     mr_pubsub_drop(c, 0);
     mr_monitor_stop(c);
+    mr_tracking_disable(c);
     c->db = 0;
     c->proto = 2;
     free(c->name);
@@ -298,11 +299,14 @@ static void local_addr(const mr_conn *c, char *out, size_t cap) {
  * command being run (non-zero only for the connection asking). */
 static void client_info_line(resp_buf *b, const mr_conn *cl, size_t cmd_mem) {
     const mr_server *srv = cl->srv;
-    char flags[8], *f = flags;
+    char flags[16], *f = flags;
     if (cl->monitor) *f++ = 'O';
     if (mr_conn_in_pubsub(cl)) *f++ = 'P';
     if (cl->txn.active) *f++ = 'x';
     if (cl->block != NULL) *f++ = 'b';
+    if (cl->tracking_flags & MR_TRACK_ON) *f++ = 't';
+    if (cl->tracking_flags & MR_TRACK_BROKEN_REDIR) *f++ = 'R';
+    if (cl->tracking_flags & MR_TRACK_BCAST) *f++ = 'B';
     if (cl->txn.dirty_cas) *f++ = 'd';
     if (cl->close == MR_CLOSE_AFTER_REPLY) *f++ = 'c';
     if (cl->close == MR_CLOSE_NOW) *f++ = 'A';
@@ -323,12 +327,13 @@ static void client_info_line(resp_buf *b, const mr_conn *cl, size_t cmd_mem) {
     mr_buf_printf(b,
                " age=%lld idle=%lld flags=%s db=%d sub=%zu psub=%zu ssub=%zu multi=%lld qbuf=%zu "
                "qbuf-free=%zu argv-mem=%zu multi-mem=%zu rbs=%zu rbp=%zu obl=%zu oll=0 omem=%zu "
-               "tot-mem=%zu events=%s cmd=%s user=default redir=-1 resp=%d\n",
+               "tot-mem=%zu events=%s cmd=%s user=default redir=%lld resp=%d\n",
                (long long)((srv->now_ms - cl->created_ms) / 1000),
                (long long)((srv->now_ms - cl->last_ms) / 1000), flags, cl->db, subs, psubs, ssubs,
                cl->txn.active ? (long long)cl->txn.count : -1LL, cl->in_len,
                cl->in_cap - cl->in_len, cmd_mem, cl->txn.mem, cl->out.cap, cl->out.len,
                cl->out.len, cl->inflight, tot, pending > 0 ? "rw" : "r", cl->last_cmd,
+               (cl->tracking_flags & MR_TRACK_ON) ? (long long)cl->tracking_redirect : -1LL,
                cl->proto);
 }
 
@@ -435,6 +440,7 @@ static void kill_now(mr_conn *cl) {
     mr_multi_discard(cl);
     mr_pubsub_drop(cl, 0);
     mr_monitor_stop(cl);
+    mr_tracking_disable(cl);
     mr_conn_kill(cl);
 }
 

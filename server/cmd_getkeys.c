@@ -154,3 +154,14 @@ void mr_cmd_command_getkeys(mr_conn *c, size_t argc, const resp_span *argv) {
 void mr_cmd_command_getkeysandflags(mr_conn *c, size_t argc, const resp_span *argv) {
     getkeys(c, argc, argv, 1);
 }
+
+size_t mr_command_keys(const mr_command *cmd, size_t argc, const resp_span *argv, size_t **pos) {
+    *pos = NULL;
+    if (cmd->key_specs == NULL) return 0;
+    key_ref *refs = mr_xmalloc((argc * spec_count(cmd) + 1) * sizeof *refs);
+    size_t n = find_keys(cmd, argc, argv, refs);
+    *pos = mr_xmalloc((n + 1) * sizeof **pos);
+    for (size_t i = 0; i < n; i++) (*pos)[i] = refs[i].pos;
+    free(refs);
+    return n;
+}

@@ -326,6 +326,7 @@ void mr_cmd_flushdb(mr_conn *c, size_t argc, const resp_span *argv) {
     int async;
     if (!flush_async(c, argc, argv, &async)) return;
     mr_db_flush(c->srv, c->db, async);
+    mr_tracking_flush_all(c->srv);
     mr_add_ok(c);
 }
 
@@ -333,6 +334,7 @@ void mr_cmd_flushall(mr_conn *c, size_t argc, const resp_span *argv) {
     int async;
     if (!flush_async(c, argc, argv, &async)) return;
     for (int i = 0; i < c->srv->cfg.databases; i++) mr_db_flush(c->srv, i, async);
+    mr_tracking_flush_all(c->srv);
     mr_add_ok(c);
 }
 

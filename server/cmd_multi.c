@@ -117,6 +117,8 @@ void mr_cmd_exec(mr_conn *c, size_t argc, const resp_span *argv) {
         int64_t start = mr_stats_clock_us();
         q->cmd->proc(c, q->argc, q->argv);
         mr_stats_call(c->srv, q->cmd, mr_stats_clock_us() - start, c->errors > errors);
+        if ((c->tracking_flags & MR_TRACK_ON) && mr_command_reads(q->cmd))
+            mr_tracking_remember(c, q->cmd, q->argc, q->argv);
         c->nested_errors += c->errors - errors;
         c->running = exec;
         mr_monitor_feed(c, q->cmd, q->argc, q->argv);

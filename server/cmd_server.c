@@ -244,10 +244,10 @@ static void info_clients(resp_buf *b, mr_server *srv) {
                "client_recent_max_input_buffer:%zu\r\n"
                "client_recent_max_output_buffer:%zu\r\n"
                "blocked_clients:%zu\r\n"
-               "tracking_clients:0\r\n"
+               "tracking_clients:%zu\r\n"
                "clients_in_timeout_table:%zu\r\n",
                srv->nclients, srv->cfg.maxclients, max_in, max_out, srv->nblocked,
-               srv->nblocked_timeout);
+               srv->tracking_clients, srv->nblocked_timeout);
 }
 
 static void info_memory(resp_buf *b, mr_server *srv) {
@@ -326,6 +326,9 @@ static void info_stats(resp_buf *b, mr_server *srv) {
                "pubsub_channels:%zu\r\n"
                "pubsub_patterns:%zu\r\n"
                "pubsubshard_channels:%zu\r\n"
+               "tracking_total_keys:%zu\r\n"
+               "tracking_total_items:%zu\r\n"
+               "tracking_total_prefixes:%zu\r\n"
                "unexpected_error_replies:0\r\n"
                "total_error_replies:%llu\r\n",
                (unsigned long long)st->connections_received,
@@ -335,7 +338,8 @@ static void info_stats(resp_buf *b, mr_server *srv) {
                (unsigned long long)st->expired_keys, (unsigned long long)st->keyspace_hits,
                (unsigned long long)st->keyspace_misses, mr_dict_size(srv->channels),
                mr_dict_size(srv->patterns), mr_dict_size(srv->shard_channels),
-               (unsigned long long)st->total_error_replies);
+               mr_dict_size(srv->tracking_table), srv->tracking_items,
+               mr_dict_size(srv->tracking_prefixes), (unsigned long long)st->total_error_replies);
 }
 
 /* A master without replicas or a backlog. */

@@ -218,6 +218,10 @@ void mr_cmd_select(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_client_id(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_client_setname(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_client_getname(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_client_tracking(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_client_caching(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_client_getredir(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_client_trackinginfo(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_client_info(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_client_list(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_client_kill(mr_conn *c, size_t argc, const resp_span *argv);
@@ -231,6 +235,9 @@ void mr_cmd_help(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_client_pause(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_client_unpause(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_client_no_evict(mr_conn *c, size_t argc, const resp_span *argv);
+/* The positions in argv of the keys of a command that cmd runs, found as
+ * COMMAND GETKEYS finds them; *pos is malloc'ed (free it). */
+size_t mr_command_keys(const mr_command *cmd, size_t argc, const resp_span *argv, size_t **pos);
 void mr_cmd_command_getkeys(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_command_getkeysandflags(mr_conn *c, size_t argc, const resp_span *argv);
 const char *mr_set_key_flags(size_t argc, const resp_span *argv);

@@ -22,6 +22,8 @@ mr_server *mr_server_create(const mr_config *cfg, const mr_host *host) {
         srv->dbs[i].blocking = mr_dict_create(mr_connset_free);
     }
     mr_stats_init(srv);
+    mr_tracking_init(srv);
+    srv->clients_by_id = mr_dict_create(NULL);
     srv->channels = mr_dict_create(mr_connset_free);
     srv->patterns = mr_dict_create(mr_connset_free);
     srv->shard_channels = mr_dict_create(mr_connset_free);
@@ -46,6 +48,8 @@ void mr_server_free(mr_server *srv) {
     free(srv->postponed.items);
     free(srv->monitors.items);
     mr_stats_free(srv);
+    mr_tracking_free(srv);
+    mr_dict_free(srv->clients_by_id);
     mr_dict_free(srv->channels);
     mr_dict_free(srv->patterns);
     mr_dict_free(srv->shard_channels);
@@ -134,6 +138,8 @@ mr_conn *mr_conn_create(mr_server *srv, const mr_peer *peer, void *host_ud) {
     memset(c, 0, sizeof *c);
     c->srv = srv;
     c->id = srv->next_id++;
+    int added;
+    mr_dict_upsert(srv->clients_by_id, (const char *)&c->id, sizeof c->id, &added)->v.ptr = c;
     snprintf(c->addr, sizeof c->addr, "%s", peer->addr != NULL ? peer->addr : "?");
     snprintf(c->laddr, sizeof c->laddr, "%s", peer->laddr != NULL ? peer->laddr : "");
     c->fd = peer->fd;
@@ -187,6 +193,9 @@ void mr_conn_destroy(mr_conn *c) {
     mr_multi_discard(c);
     mr_pubsub_drop(c, 0);
     mr_monitor_stop(c);
+    mr_tracking_disable(c);
+    mr_dict_delete(srv->clients_by_id, (const char *)&c->id, sizeof c->id);
+    if (srv->current_client == c) srv->current_client = NULL;
     mr_dict_free(c->channels);
     mr_dict_free(c->patterns);
     mr_dict_free(c->shard_channels);
@@ -262,6 +271,15 @@ void mr_conn_feed(mr_conn *c, const char *data, size_t len) {
     }
     if (c->out.len > 0 || c->close != MR_KEEP) mr_conn_wake(c);
     mr_block_run_unblocked(srv);
+}
+
+mr_conn *mr_conn_by_id(mr_server *srv, uint64_t id) {
+    mr_dict_entry *e = mr_dict_find(srv->clients_by_id, (const char *)&id, sizeof id);
+    return e != NULL ? e->v.ptr : NULL;
+}
+
+void mr_server_after_events(mr_server *srv) {
+    mr_tracking_flush(srv);
 }
 
 /* ---- cron ---- */

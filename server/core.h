@@ -56,6 +56,9 @@ void mr_server_set_time(mr_server *srv, int64_t now_ms);
 /* Periodic work: active expiry of keys (sampling, as Redis does),
  * idle-client timeout, output soft limits.  Call it hz times a second. */
 void mr_server_cron(mr_server *srv);
+/* Once the host has handled the events in hand, before it waits for more
+ * (Redis's beforeSleep): work batched over them (BCAST invalidations). */
+void mr_server_after_events(mr_server *srv);
 /* Number of connections open. */
 size_t mr_server_clients(const mr_server *srv);
 

@@ -94,6 +94,7 @@ static void pending_remove(net_server *ns, net_conn *nc) {
 /* Runs after every call into the core: services the connections it woke,
  * then starts a shutdown it asked for. */
 static void after_core(net_server *ns) {
+    mr_server_after_events(ns->srv);
     while (ns->pending != NULL) {
         net_conn *nc = ns->pending;
         pending_remove(ns, nc);

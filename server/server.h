@@ -104,6 +104,16 @@ struct mr_server {
         struct mr_cmdstat *stat;
     } stats_cache[MR_STATS_CACHE]; /* recent commands' entries in cmdstats */
     mr_dict *errorstats; /* error code -> v.s64 replies */
+    mr_dict *clients_by_id; /* 8-byte id -> mr_conn * */
+    mr_conn *current_client; /* the client whose command runs, or NULL */
+    /* CLIENT TRACKING (tracking.c). */
+    size_t tracking_clients;   /* clients with tracking on */
+    mr_dict *tracking_table;   /* key name (any database) -> ids of clients that read it */
+    size_t tracking_items;     /* ids in tracking_table, all keys together */
+    mr_dict *tracking_prefixes; /* BCAST prefix -> its clients and changed keys */
+    char **tracking_pending;   /* keys the current client changed while tracking them */
+    size_t *tracking_pending_len;
+    size_t tracking_pending_n, tracking_pending_cap;
 };
 
 /* One command queued between MULTI and EXEC, its arguments copied (the
@@ -187,6 +197,11 @@ struct mr_conn {
     const struct mr_command *running; /* the command being run, or NULL */
     int monitor;                      /* MONITOR: fed every command (flag O) */
     uint64_t errors;        /* error replies it was sent (INFO commandstats' failed calls) */
+    unsigned tracking_flags;    /* MR_TRACK_* */
+    uint64_t tracking_redirect; /* the client its invalidations go to, 0 for itself */
+    char **tracking_prefixes;   /* BCAST prefixes */
+    size_t *tracking_prefix_len;
+    size_t tracking_nprefixes;
     uint64_t nested_errors; /* those of the commands EXEC ran, not EXEC's own */
     int quiet_close; /* see mr_conn_close_after_reply */
     int no_evict;    /* CLIENT NO-EVICT ON: only CLIENT LIST's flag e */
@@ -445,6 +460,35 @@ void mr_info_latencystats(resp_buf *b, mr_server *srv);
 /* A command blocked its client: it counts as a call when served. */
 void mr_block_note_call(mr_conn *c, const struct mr_command *cmd, long long usec,
                         uint64_t errors);
+
+/* ---- CLIENT TRACKING (tracking.c) ---- */
+enum {
+    MR_TRACK_ON = 1 << 0,
+    MR_TRACK_BCAST = 1 << 1,
+    MR_TRACK_OPTIN = 1 << 2,
+    MR_TRACK_OPTOUT = 1 << 3,
+    MR_TRACK_NOLOOP = 1 << 4,
+    MR_TRACK_CACHING = 1 << 5,      /* CLIENT CACHING yes/no, for the next command */
+    MR_TRACK_BROKEN_REDIR = 1 << 6 /* the redirect target went away */
+};
+void mr_tracking_init(mr_server *srv);
+void mr_tracking_free(mr_server *srv);
+/* A read command ran: remember its keys for c (default mode). */
+void mr_tracking_remember(mr_conn *c, const struct mr_command *cmd, size_t argc,
+                          const resp_span *argv);
+/* A key changed (any database): invalidate it for the clients that read it. */
+void mr_tracking_invalidate(mr_server *srv, const char *key, size_t klen);
+/* FLUSHDB, FLUSHALL: every tracking client is told with a null. */
+void mr_tracking_flush_all(mr_server *srv);
+/* After c's command replied: the invalidations it caused itself. */
+void mr_tracking_after_command(mr_conn *c);
+/* Once the events in hand are handled: BCAST invalidations go out. */
+void mr_tracking_flush(mr_server *srv);
+void mr_tracking_add_prefix(mr_conn *c, const char *p, size_t len);
+/* Tracking off (CLIENT TRACKING off, RESET, close). */
+void mr_tracking_disable(mr_conn *c);
+/* The connection with this id, or NULL. */
+mr_conn *mr_conn_by_id(mr_server *srv, uint64_t id);
 
 /* ---- MONITOR (monitor.c) ---- */
 /* After a command ran: its line to every monitor (unless it is an

@@ -98,6 +98,7 @@ static void watch_changed(mr_watch *w, int present) {
 }
 
 void mr_watch_touch(mr_server *srv, int db, const char *key, size_t klen) {
+    mr_tracking_invalidate(srv, key, klen);
     mr_db *d = &srv->dbs[db];
     if (mr_dict_size(d->watched) == 0) return;
     mr_dict_entry *e = mr_dict_find(d->watched, key, klen);
