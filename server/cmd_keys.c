@@ -367,17 +367,27 @@ void mr_cmd_object_idletime(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
     mr_obj *o = object_target(c, &argv[2]);
     if (o == NULL) return;
+    if (mr_policy_lfu(c->srv)) {
+        mr_add_error(c, "ERR An LFU maxmemory policy is selected, idle time not tracked. Please "
+                        "note that when switching between policies at runtime LRU and LFU data "
+                        "will take some time to adjust.");
+        return;
+    }
     uint32_t now = mr_lru_clock(c->srv), lru = mr_obj_lru(c->srv, o);
     uint32_t idle = now >= lru ? now - lru : now + (MR_LRU_CLOCK_MAX - lru);
     mr_add_integer(c, idle);
 }
 
-/* Access frequencies are kept only under an LFU maxmemory-policy, which
- * this server does not have. */
+/* Access frequencies are kept only under an LFU maxmemory-policy. */
 void mr_cmd_object_freq(mr_conn *c, size_t argc, const resp_span *argv) {
     (void)argc;
-    if (object_target(c, &argv[2]) == NULL) return;
-    mr_add_error(c, "ERR An LFU maxmemory policy is not selected, access frequency not tracked. "
-                    "Please note that when switching between policies at runtime LRU and LFU "
-                    "data will take some time to adjust.");
+    mr_obj *o = object_target(c, &argv[2]);
+    if (o == NULL) return;
+    if (!mr_policy_lfu(c->srv)) {
+        mr_add_error(c, "ERR An LFU maxmemory policy is not selected, access frequency not "
+                        "tracked. Please note that when switching between policies at runtime "
+                        "LRU and LFU data will take some time to adjust.");
+        return;
+    }
+    mr_add_integer(c, mr_lfu_counter(c->srv, mr_obj_lru(c->srv, o)));
 }

@@ -47,6 +47,7 @@ enum setting_id {
     S_DATABASES,
     S_ENABLE_DEBUG_COMMAND,
     S_NOTIFY_KEYSPACE_EVENTS,
+    S_MAXMEMORY_POLICY,
     S_SAVE,
     S_APPENDONLY,
     S_DAEMONIZE,
@@ -68,6 +69,7 @@ static const char *const settings[S_COUNT] = {
     [S_DATABASES] = "databases",
     [S_ENABLE_DEBUG_COMMAND] = "enable-debug-command",
     [S_NOTIFY_KEYSPACE_EVENTS] = "notify-keyspace-events",
+    [S_MAXMEMORY_POLICY] = "maxmemory-policy",
     [S_SAVE] = "save",
     [S_APPENDONLY] = "appendonly",
     [S_DAEMONIZE] = "daemonize",
@@ -81,6 +83,9 @@ static const char E_LOGLEVEL[] =
     "argument(s) must be one of the following: debug, verbose, notice, warning";
 static const char E_DEBUG_ACCESS[] = "argument(s) must be one of the following: no, yes, local";
 static const char E_NOTIFY_CLASS[] = "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.";
+static const char E_POLICY[] =
+    "argument(s) must be one of the following: volatile-lru, volatile-lfu, volatile-random, "
+    "volatile-ttl, allkeys-lru, allkeys-lfu, allkeys-random, noeviction";
 static const char E_DIRECTIVE[] = "Bad directive or wrong number of arguments";
 static const char E_COBL_CLASS[] = "Invalid client class specified in buffer limit configuration.";
 static const char E_COBL_ARGC[] = "Wrong number of arguments in buffer limit configuration.";
@@ -127,6 +132,7 @@ void mr_config_defaults(mr_config *c) {
     c->loglevel = MR_LOG_NOTICE;
     c->hz = 10;
     c->databases = 16;
+    c->maxmemory_policy = MR_POLICY_NOEVICTION;
 }
 
 /* ---- value parsers ---- */
@@ -458,6 +464,23 @@ static void format_notify_classes(unsigned flags, char *out, size_t cap) {
     out[n] = '\0';
 }
 
+static const char *const policy_names[] = {
+    [MR_POLICY_VOLATILE_LRU] = "volatile-lru",     [MR_POLICY_VOLATILE_LFU] = "volatile-lfu",
+    [MR_POLICY_VOLATILE_RANDOM] = "volatile-random", [MR_POLICY_VOLATILE_TTL] = "volatile-ttl",
+    [MR_POLICY_ALLKEYS_LRU] = "allkeys-lru",       [MR_POLICY_ALLKEYS_LFU] = "allkeys-lfu",
+    [MR_POLICY_ALLKEYS_RANDOM] = "allkeys-random", [MR_POLICY_NOEVICTION] = "noeviction"};
+
+static int set_policy(mr_config *c, const char *value, char *err, size_t errlen) {
+    for (int i = MR_POLICY_VOLATILE_LRU; i <= MR_POLICY_NOEVICTION; i++) {
+        if (strcasecmp(value, policy_names[i]) == 0) {
+            c->maxmemory_policy = (mr_maxmemory_policy)i;
+            return 0;
+        }
+    }
+    set_err(err, errlen, "%s", E_POLICY);
+    return -1;
+}
+
 static int set_debug_access(mr_config *c, const char *value, char *err, size_t errlen) {
     for (int i = MR_DEBUG_NO; i <= MR_DEBUG_LOCAL; i++) {
         if (strcasecmp(value, debug_access_names[i]) == 0) {
@@ -579,6 +602,8 @@ static int config_set(mr_config *c, const char *name, const char *value, split_m
         return set_debug_access(c, value, err, errlen);
     case S_NOTIFY_KEYSPACE_EVENTS:
         return set_notify_classes(c, value, err, errlen);
+    case S_MAXMEMORY_POLICY:
+        return set_policy(c, value, err, errlen);
     case S_SAVE:
         return check_save(value, split, err, errlen);
     case S_APPENDONLY:
@@ -777,6 +802,7 @@ static size_t format_value(const mr_config *c, int id, char *out, size_t cap) {
         snprintf(out, cap, "%s", debug_access_names[c->enable_debug_command]);
         break;
     case S_NOTIFY_KEYSPACE_EVENTS: format_notify_classes(c->notify_keyspace_events, out, cap); break;
+    case S_MAXMEMORY_POLICY: snprintf(out, cap, "%s", policy_names[c->maxmemory_policy]); break;
     case S_SAVE: snprintf(out, cap, "%s", ""); break; /* no snapshots */
     case S_APPENDONLY: snprintf(out, cap, "%s", "no"); break;
     case S_DAEMONIZE: snprintf(out, cap, "%s", "no"); break;

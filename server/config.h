@@ -40,6 +40,20 @@ typedef enum mr_notify_class {
     (MR_NOTIFY_GENERIC | MR_NOTIFY_STRING | MR_NOTIFY_LIST | MR_NOTIFY_SET | MR_NOTIFY_HASH | \
      MR_NOTIFY_ZSET | MR_NOTIFY_EXPIRED | MR_NOTIFY_EVICTED | MR_NOTIFY_STREAM | MR_NOTIFY_MODULE)
 
+/* maxmemory-policy.  Nothing is evicted (there is no maxmemory); the
+ * policy decides what a key's access stamp holds: an LRU clock, or, under
+ * the LFU policies, a logarithmic access counter (OBJECT FREQ). */
+typedef enum mr_maxmemory_policy {
+    MR_POLICY_VOLATILE_LRU,
+    MR_POLICY_VOLATILE_LFU,
+    MR_POLICY_VOLATILE_RANDOM,
+    MR_POLICY_VOLATILE_TTL,
+    MR_POLICY_ALLKEYS_LRU,
+    MR_POLICY_ALLKEYS_LFU,
+    MR_POLICY_ALLKEYS_RANDOM,
+    MR_POLICY_NOEVICTION
+} mr_maxmemory_policy;
+
 typedef struct mr_config {
     int port;                           /* 6379 */
     char bind[256];                     /* "* -::*" (all interfaces; protected mode guards) */
@@ -57,6 +71,7 @@ typedef struct mr_config {
     int databases;                      /* 16 */
     mr_debug_access enable_debug_command; /* no */
     unsigned notify_keyspace_events;      /* mr_notify_class bits; none */
+    mr_maxmemory_policy maxmemory_policy; /* noeviction */
 } mr_config;
 
 void mr_config_defaults(mr_config *c);

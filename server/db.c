@@ -37,9 +37,50 @@ uint32_t mr_obj_lru(const mr_server *srv, const mr_obj *o) {
     return o->shared ? srv->shared_lru[shared_index(o)] : o->lru;
 }
 
+/* ---- LFU, as Redis keeps it in the same 24 bits: the minute of the last
+ * decrement in the high 16, a logarithmic counter in the low 8 ---- */
+
+#define LFU_INIT_VAL 5
+#define LFU_LOG_FACTOR 10 /* lfu-log-factor */
+#define LFU_DECAY_TIME 1  /* lfu-decay-time, minutes */
+
+int mr_policy_lfu(const mr_server *srv) {
+    return srv->cfg.maxmemory_policy == MR_POLICY_ALLKEYS_LFU ||
+           srv->cfg.maxmemory_policy == MR_POLICY_VOLATILE_LFU;
+}
+
+static uint32_t lfu_minutes(const mr_server *srv) {
+    return (uint32_t)((srv->now_ms / 60000) & 65535);
+}
+
+unsigned mr_lfu_counter(const mr_server *srv, uint32_t stamp) {
+    uint32_t ldt = stamp >> 8, now = lfu_minutes(srv);
+    unsigned counter = stamp & 255;
+    uint32_t elapsed = now >= ldt ? now - ldt : 65535 - ldt + now;
+    uint32_t periods = elapsed / LFU_DECAY_TIME;
+    return periods >= counter ? 0 : counter - periods;
+}
+
+/* One more access: the counter grows with probability 1 / ((c - 5) * 10 + 1). */
+static uint32_t lfu_touched(mr_server *srv, uint32_t stamp) {
+    unsigned counter = mr_lfu_counter(srv, stamp);
+    if (counter < 255) {
+        double base = counter > LFU_INIT_VAL ? (double)(counter - LFU_INIT_VAL) : 0.0;
+        mr_rng_step(&srv->rng);
+        double r = (double)(srv->rng >> 11) / 9007199254740992.0; /* [0, 1) */
+        if (r < 1.0 / (base * LFU_LOG_FACTOR + 1)) counter++;
+    }
+    return lfu_minutes(srv) << 8 | counter;
+}
+
+/* A new value's stamp: the LRU clock, or under LFU a fresh counter. */
+static uint32_t new_stamp(const mr_server *srv) {
+    return mr_policy_lfu(srv) ? lfu_minutes(srv) << 8 | LFU_INIT_VAL : mr_lru_clock(srv);
+}
+
 static void touch_lru(mr_server *srv, mr_obj *o) {
-    if (o->shared) srv->shared_lru[shared_index(o)] = mr_lru_clock(srv);
-    else o->lru = mr_lru_clock(srv);
+    uint32_t *stamp = o->shared ? &srv->shared_lru[shared_index(o)] : &o->lru;
+    *stamp = mr_policy_lfu(srv) ? lfu_touched(srv, *stamp) : mr_lru_clock(srv);
 }
 
 mr_obj *mr_db_peek(mr_server *srv, int db, const char *key, size_t klen) {
@@ -90,7 +131,7 @@ void mr_db_set(mr_server *srv, int db, const char *key, size_t klen, mr_obj *val
     mr_dict_entry *e = mr_dict_upsert(d->keys, key, klen, &created);
     if (!created) mr_obj_free(e->v.ptr);
     /* Storing is no use of a shared integer: its clock stays. */
-    if (!val->shared) val->lru = mr_lru_clock(srv);
+    if (!val->shared) val->lru = new_stamp(srv);
     e->v.ptr = val;
     if (!keep_ttl) mr_dict_delete(d->expires, key, klen);
     mr_watch_touch(srv, db, key, klen);
@@ -116,7 +157,7 @@ mr_str *mr_db_string_at_least(mr_server *srv, int db, const char *key, size_t kl
     if (created) {
         mr_str *s = mr_str_alloc(len);
         memset(s->data, 0, len);
-        s->hdr.lru = mr_lru_clock(srv);
+        s->hdr.lru = new_stamp(srv);
         e->v.ptr = s;
         mr_notify(srv, MR_NOTIFY_NEW, "new", db, key, klen);
         return s;
@@ -126,7 +167,7 @@ mr_str *mr_db_string_at_least(mr_server *srv, int db, const char *key, size_t kl
     /* Changed in place, as Redis's unshared copy is: "raw", the key's own,
      * and (a new object there) just used. */
     s->hdr.encoding = MR_ENC_RAW;
-    if (s->hdr.shared) s->hdr.lru = mr_lru_clock(srv);
+    if (s->hdr.shared) s->hdr.lru = new_stamp(srv);
     s->hdr.shared = 0;
     return s;
 }

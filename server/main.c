@@ -31,6 +31,8 @@ static const struct {
     {"databases", "<n>", "number of databases (SELECT 0..n-1)"},
     {"enable-debug-command", "no|yes|local",
      "who may run DEBUG: nobody, anyone, or connections from this machine"},
+    {"maxmemory-policy", "noeviction|allkeys-lfu|...",
+     "decides what OBJECT FREQ and IDLETIME track (nothing is evicted)"},
     {"notify-keyspace-events", "<classes>",
      "key events published on __keyspace@N__ / __keyevent@N__ (K E g $ l s h z x e t m d n A)"},
     {"save", "<seconds changes> ...", "accepted and ignored: nothing is persisted"},

@@ -321,6 +321,10 @@ uint32_t mr_lru_clock(const mr_server *srv);
 /* When the value was last used: its own LRU clock, or its shared
  * integer's. */
 uint32_t mr_obj_lru(const mr_server *srv, const mr_obj *o);
+/* maxmemory-policy is allkeys-lfu or volatile-lfu: stamps are LFU. */
+int mr_policy_lfu(const mr_server *srv);
+/* An LFU stamp's counter, decayed by the minutes since (OBJECT FREQ). */
+unsigned mr_lfu_counter(const mr_server *srv, uint32_t stamp);
 /* As mr_db_lookup, without marking the key used (EXISTS, TYPE, TTL,
  * OBJECT: Redis's LOOKUP_NOTOUCH). */
 mr_obj *mr_db_peek(mr_server *srv, int db, const char *key, size_t klen);

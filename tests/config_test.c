@@ -151,6 +151,7 @@ static void test_config_get_all_defaults(void **state) {
         {"databases", "16"},
         {"enable-debug-command", "no"},
         {"notify-keyspace-events", ""},
+        {"maxmemory-policy", "noeviction"},
         {"save", ""},
         {"appendonly", "no"},
         {"daemonize", "no"},
@@ -562,9 +563,10 @@ static void test_config_get_patterns(void **state) {
     mr_config c;
     mr_config_defaults(&c);
     got g = config_get(&c, "*max*");
-    assert_int_equal(g.n, 2);
+    assert_int_equal(g.n, 3);
     assert_string_equal(g.name[0], "maxclients");
     assert_string_equal(g.name[1], "proto-max-bulk-len");
+    assert_string_equal(g.name[2], "maxmemory-policy");
 
     g = config_get(&c, "client-*");
     assert_int_equal(g.n, 2);
