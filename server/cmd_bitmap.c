@@ -115,11 +115,12 @@ void mr_cmd_bitcount(mr_conn *c, size_t argc, const resp_span *argv) {
     int isbit = 0;
     if (argc == 4 || argc == 5) {
         if (!mr_arg_ll(c, &argv[2], &start) || !mr_arg_ll(c, &argv[3], &end)) return;
-        if (argc == 5 && !arg_unit(c, &argv[4], &isbit)) return;
+        /* Redis answers an empty negative range before it reads the unit. */
         if (start < 0 && end < 0 && start > end) {
             mr_add_integer(c, 0);
             return;
         }
+        if (argc == 5 && !arg_unit(c, &argv[4], &isbit)) return;
     } else if (argc != 2) {
         mr_add_error(c, MR_ERR_SYNTAX);
         return;
