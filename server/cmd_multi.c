@@ -111,17 +111,7 @@ void mr_cmd_exec(mr_conn *c, size_t argc, const resp_span *argv) {
         const mr_queued *q = t->queue[i];
         c->srv->stats.commands_processed++;
         if (strcmp(q->cmd->name, "client|reply") == 0) c->replies_unframed = 1;
-        const struct mr_command *exec = c->running;
-        c->running = q->cmd;
-        uint64_t errors = c->errors;
-        int64_t start = mr_stats_clock_us();
-        q->cmd->proc(c, q->argc, q->argv);
-        mr_stats_call(c->srv, q->cmd, mr_stats_clock_us() - start, c->errors > errors);
-        if ((c->tracking_flags & MR_TRACK_ON) && mr_command_reads(q->cmd))
-            mr_tracking_remember(c, q->cmd, q->argc, q->argv);
-        c->nested_errors += c->errors - errors;
-        c->running = exec;
-        mr_monitor_feed(c, q->cmd, q->argc, q->argv);
+        mr_call(c, q->cmd, q->argc, q->argv);
     }
     t->executing = 0;
     mr_multi_discard(c);

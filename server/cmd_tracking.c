@@ -145,24 +145,18 @@ void mr_cmd_client_caching(mr_conn *c, size_t argc, const resp_span *argv) {
     if (!(f & MR_TRACK_ON)) {
         mr_add_error(c, "ERR CLIENT CACHING can be called only when the client is in tracking "
                         "mode with OPTIN or OPTOUT mode enabled");
-    } else if (mr_arg_is(&argv[2], "yes")) {
-        if (!(f & MR_TRACK_OPTIN)) {
-            mr_add_error(c, "ERR CLIENT CACHING YES is only valid when tracking is enabled in "
-                            "OPTIN mode.");
-            return;
-        }
-        c->tracking_flags |= MR_TRACK_CACHING;
-        mr_add_ok(c);
-    } else if (mr_arg_is(&argv[2], "no")) {
-        if (!(f & MR_TRACK_OPTOUT)) {
-            mr_add_error(c, "ERR CLIENT CACHING NO is only valid when tracking is enabled in "
-                            "OPTOUT mode.");
-            return;
-        }
-        c->tracking_flags |= MR_TRACK_CACHING;
-        mr_add_ok(c);
-    } else {
+        return;
+    }
+    int yes = mr_arg_is(&argv[2], "yes");
+    if (!yes && !mr_arg_is(&argv[2], "no")) {
         mr_add_error(c, MR_ERR_SYNTAX);
+    } else if (!(f & (yes ? MR_TRACK_OPTIN : MR_TRACK_OPTOUT))) {
+        mr_add_errorf(c, "ERR CLIENT CACHING %s is only valid when tracking is enabled in %s mode.",
+                      yes ? "YES" : "NO", yes ? "OPTIN" : "OPTOUT");
+    } else {
+        /* One flag: in OPTIN mode it means yes, in OPTOUT no. */
+        c->tracking_flags |= MR_TRACK_CACHING;
+        mr_add_ok(c);
     }
 }
 

@@ -470,26 +470,31 @@ static const char *const policy_names[] = {
     [MR_POLICY_ALLKEYS_LRU] = "allkeys-lru",       [MR_POLICY_ALLKEYS_LFU] = "allkeys-lfu",
     [MR_POLICY_ALLKEYS_RANDOM] = "allkeys-random", [MR_POLICY_NOEVICTION] = "noeviction"};
 
-static int set_policy(mr_config *c, const char *value, char *err, size_t errlen) {
-    for (int i = MR_POLICY_VOLATILE_LRU; i <= MR_POLICY_NOEVICTION; i++) {
-        if (strcasecmp(value, policy_names[i]) == 0) {
-            c->maxmemory_policy = (mr_maxmemory_policy)i;
-            return 0;
-        }
-    }
-    set_err(err, errlen, "%s", E_POLICY);
+/* The index of value among n names (any case), or -1. */
+static int name_index(const char *const *names, int n, const char *value) {
+    for (int i = 0; i < n; i++)
+        if (strcasecmp(value, names[i]) == 0) return i;
     return -1;
 }
 
-static int set_debug_access(mr_config *c, const char *value, char *err, size_t errlen) {
-    for (int i = MR_DEBUG_NO; i <= MR_DEBUG_LOCAL; i++) {
-        if (strcasecmp(value, debug_access_names[i]) == 0) {
-            c->enable_debug_command = (mr_debug_access)i;
-            return 0;
-        }
+static int set_policy(mr_config *c, const char *value, char *err, size_t errlen) {
+    int i = name_index(policy_names, MR_POLICY_NOEVICTION + 1, value);
+    if (i < 0) {
+        set_err(err, errlen, "%s", E_POLICY);
+        return -1;
     }
-    set_err(err, errlen, "%s", E_DEBUG_ACCESS);
-    return -1;
+    c->maxmemory_policy = (mr_maxmemory_policy)i;
+    return 0;
+}
+
+static int set_debug_access(mr_config *c, const char *value, char *err, size_t errlen) {
+    int i = name_index(debug_access_names, MR_DEBUG_LOCAL + 1, value);
+    if (i < 0) {
+        set_err(err, errlen, "%s", E_DEBUG_ACCESS);
+        return -1;
+    }
+    c->enable_debug_command = (mr_debug_access)i;
+    return 0;
 }
 
 /* A yes/no setting this server only has as "no": yes is refused with why. */

@@ -143,11 +143,30 @@ static int allowed(mr_conn *c, const mr_command *cmd, size_t argc) {
     return 1;
 }
 
-/* Tracking after a command: its keys remembered if it read them, the
- * invalidations it caused itself, and CLIENT CACHING's one-command flag
- * dropped (it lasts through other CLIENT subcommands and a transaction). */
-static void after_tracked(mr_conn *c, const mr_command *cmd, size_t argc, const resp_span *argv) {
-    if (mr_command_reads(cmd)) mr_tracking_remember(c, cmd, argc, argv);
+void mr_call(mr_conn *c, const mr_command *cmd, size_t argc, const resp_span *argv) {
+    const mr_command *outer = c->running;
+    uint64_t errors = c->errors, nested = c->nested_errors;
+    c->nested_errors = 0;
+    c->running = cmd;
+    int64_t start = mr_stats_clock_us();
+    cmd->proc(c, argc, argv);
+    long long usec = mr_stats_clock_us() - start;
+    c->running = outer;
+    /* Errors of the commands it ran (EXEC's queue) are theirs, not its. */
+    uint64_t added = c->errors - errors;
+    int failed = added > c->nested_errors;
+    c->nested_errors = nested + added;
+    if (c->block != NULL) mr_block_note_call(c, cmd, usec, errors);
+    else mr_stats_call(c->srv, cmd, usec, failed);
+    if ((c->tracking_flags & MR_TRACK_ON) && mr_command_reads(cmd))
+        mr_tracking_remember(c, cmd, argc, argv);
+    mr_monitor_feed(c, cmd, argc, argv);
+}
+
+/* After a top-level command: the tracking invalidations it caused itself,
+ * and CLIENT CACHING's one-command flag dropped (it lasts through other
+ * CLIENT subcommands and a transaction). */
+static void after_tracked(mr_conn *c, const mr_command *cmd) {
     mr_tracking_after_command(c);
     if (!c->txn.active && strncmp(cmd->name, "client|", 7) != 0)
         c->tracking_flags &= ~(unsigned)MR_TRACK_CACHING;
@@ -172,21 +191,11 @@ static void run(mr_conn *c, size_t argc, const resp_span *argv) {
         return;
     }
     c->srv->stats.commands_processed++;
-    c->running = cmd;
     c->srv->current_client = c;
-    uint64_t errors = c->errors;
-    int64_t start = mr_stats_clock_us();
-    cmd->proc(c, argc, argv);
-    long long usec = mr_stats_clock_us() - start;
-    c->running = NULL;
-    if (c->tracking_flags & MR_TRACK_ON) after_tracked(c, cmd, argc, argv);
-    c->srv->current_client = NULL;
-    /* EXEC fails only by its own error, not its queued commands'. */
-    int failed = c->errors - errors > c->nested_errors;
+    mr_call(c, cmd, argc, argv);
     c->nested_errors = 0;
-    if (c->block != NULL) mr_block_note_call(c, cmd, usec, errors);
-    else mr_stats_call(c->srv, cmd, usec, failed);
-    mr_monitor_feed(c, cmd, argc, argv);
+    if (c->tracking_flags & MR_TRACK_ON) after_tracked(c, cmd);
+    c->srv->current_client = NULL;
 }
 
 void mr_command_dispatch(mr_conn *c, size_t argc, const resp_span *argv) {

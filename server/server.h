@@ -445,6 +445,12 @@ void mr_pubsub_drop(mr_conn *c, int notify);
 long long mr_pubsub_publish(mr_server *srv, const char *ch, size_t chlen, const char *msg,
                             size_t msglen);
 
+/* Runs one command as Redis's call() does: the command it is for later
+ * lookups, its time and errors in the statistics (a blocked one counts
+ * once served), its keys remembered for a tracking client if it only
+ * reads, its line to the monitors.  EXEC runs its queue through it. */
+void mr_call(mr_conn *c, const struct mr_command *cmd, size_t argc, const resp_span *argv);
+
 /* ---- statistics (stats.c) ---- */
 void mr_stats_init(mr_server *srv);
 void mr_stats_free(mr_server *srv);
