@@ -71,6 +71,7 @@ static void set_clock(net_server *ns) {
 /* ---- connection tasks ---- */
 
 static void conn_service(net_conn *nc);
+static void conn_close(net_conn *nc);
 static void start_shutdown(net_server *ns);
 
 static void pending_add(net_server *ns, net_conn *nc) {
@@ -91,10 +92,23 @@ static void pending_remove(net_server *ns, net_conn *nc) {
     nc->pprev = nc->pnext = NULL;
 }
 
-/* Runs after every call into the core: services the connections it woke,
- * then starts a shutdown it asked for. */
+/* Redis frees a client killed by another (CLIENT KILL) during the command
+ * that killed it: its socket is closed before the killer's reply goes out,
+ * so a client that reads that reply and then uses the killed connection
+ * finds it closed (end of file), not reset by data sent into it. */
+static void close_killed(net_server *ns) {
+    net_conn *next;
+    for (net_conn *nc = ns->pending; nc != NULL; nc = next) {
+        next = nc->pnext;
+        if (nc->conn != NULL && mr_conn_should_close(nc->conn) == MR_CLOSE_NOW) conn_close(nc);
+    }
+}
+
+/* Runs after every call into the core: closes the connections it killed,
+ * services the others it woke, then starts a shutdown it asked for. */
 static void after_core(net_server *ns) {
     mr_server_after_events(ns->srv);
+    close_killed(ns);
     while (ns->pending != NULL) {
         net_conn *nc = ns->pending;
         pending_remove(ns, nc);
