@@ -4,7 +4,7 @@
  * CLIENT INFO / CLIENT LIST print the socket and local address the host
  * reported (mr_peer); a host without them gets fd=-1 and an inferred
  * laddr (see local_addr).  Buffer fields describe this server's buffers: qbuf is the unparsed
- * input, rbs/rbp the reply buffer's capacity and fill, obl the queued
+ * input (as Redis counts it: see client_info_line), rbs/rbp the reply buffer's capacity and fill, obl the queued
  * reply bytes and omem the bytes handed to the host but not yet written. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdarg.h>
@@ -318,6 +318,10 @@ static void client_info_line(resp_buf *b, const mr_conn *cl, size_t cmd_mem) {
     size_t subs = cl->channels != NULL ? mr_dict_size(cl->channels) : 0;
     size_t psubs = cl->patterns != NULL ? mr_dict_size(cl->patterns) : 0;
     size_t ssubs = cl->shard_channels != NULL ? mr_dict_size(cl->shard_channels) : 0;
+    /* Redis's query buffer holds only what it has not yet parsed: the
+     * complete arguments of a command still arriving are out of it (and in
+     * argv-mem), and their room counts as free. */
+    size_t qbuf = cl->in_len - resp_request_partial(&cl->parser).parsed;
     size_t pending = cl->out.len + cl->inflight;
     size_t tot = sizeof *cl + cl->in_cap + cl->out.cap + cl->inflight + cmd_mem + cl->txn.mem +
                  (cl->name != NULL ? strlen(cl->name) + 1 : 0);
@@ -330,8 +334,7 @@ static void client_info_line(resp_buf *b, const mr_conn *cl, size_t cmd_mem) {
                "tot-mem=%zu events=%s cmd=%s user=default redir=%lld resp=%d\n",
                (long long)((srv->now_ms - cl->created_ms) / 1000),
                (long long)((srv->now_ms - cl->last_ms) / 1000), flags, cl->db, subs, psubs, ssubs,
-               cl->txn.active ? (long long)cl->txn.count : -1LL, cl->in_len,
-               cl->in_cap - cl->in_len, cmd_mem, cl->txn.mem, cl->out.cap, cl->out.len,
+               cl->txn.active ? (long long)cl->txn.count : -1LL, qbuf, cl->in_cap - qbuf, cmd_mem, cl->txn.mem, cl->out.cap, cl->out.len,
                cl->out.len, cl->inflight, tot, pending > 0 ? "rw" : "r", cl->last_cmd,
                (cl->tracking_flags & MR_TRACK_ON) ? (long long)cl->tracking_redirect : -1LL,
                cl->proto);
@@ -411,7 +414,7 @@ void mr_cmd_client_list(mr_conn *c, size_t argc, const resp_span *argv) {
                 return;
             }
             mr_conn *cl = client_by_id(c->srv, id);
-            if (cl != NULL) client_info_line(&b, cl, cl == c ? mem : 0);
+            if (cl != NULL) client_info_line(&b, cl, cl == c ? mem : resp_request_partial(&cl->parser).args);
         }
         reply_text(c, &b);
         return;
@@ -422,7 +425,7 @@ void mr_cmd_client_list(mr_conn *c, size_t argc, const resp_span *argv) {
     for (mr_conn *cl = oldest_client(c->srv); cl != NULL; cl = cl->prev) {
         if (is_gone(cl)) continue;
         if (type != TYPE_ANY && client_type(cl) != type) continue;
-        client_info_line(&b, cl, cl == c ? mem : 0);
+        client_info_line(&b, cl, cl == c ? mem : resp_request_partial(&cl->parser).args);
     }
     reply_text(c, &b);
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "server.h"
+#include "sizes.h"
 
 /* ---- server ---- */
 
@@ -210,20 +211,83 @@ void mr_conn_destroy(mr_conn *c) {
     free(c);
 }
 
-static void append_input(mr_conn *c, const char *data, size_t len) {
-    if (c->in_cap - c->in_len < len) {
-        size_t cap = c->in_cap != 0 ? c->in_cap : 16384;
-        while (cap - c->in_len < len) cap *= 2;
+enum {
+    IOBUF_LEN = 16 * 1024,          /* what Redis reads at a time */
+    MAX_PREALLOC = 1024 * 1024,     /* past this, an sds grows by this much */
+    RESIZE_THRESHOLD = 32 * 1024,   /* a query buffer under it keeps its size */
+    RESIZE_MIN_WASTE = 4 * 1024,    /* a query buffer wasting less is left alone */
+    BIG_ARG = 32 * 1024,            /* an argument read into a buffer of its own */
+};
+
+static void set_input_capacity(mr_conn *c, size_t cap) {
+    if (cap == 0) {
+        free(c->in);
+        c->in = NULL;
+    } else {
         c->in = mr_xrealloc(c->in, cap);
-        c->in_cap = cap;
+    }
+    c->in_cap = cap;
+}
+
+/* The query buffer grows as Redis's sds does when it reads: a small one to
+ * room for one read (16 KiB) and no more, a larger one greedily (twice what
+ * it needs, or 1 MiB more past 1 MiB); either to the capacity jemalloc's
+ * size class gives (a fresh client's qbuf-free is 20474, as in Redis). */
+static void append_input(mr_conn *c, const char *data, size_t len) {
+    size_t need = c->in_len + len;
+    if (c->in_cap < need) {
+        size_t target;
+        if (c->in_cap < IOBUF_LEN) target = need > c->in_len + IOBUF_LEN ? need : c->in_len + IOBUF_LEN;
+        else target = need < MAX_PREALLOC ? need * 2 : need + MAX_PREALLOC;
+        set_input_capacity(c, mr_sds_capacity(target));
     }
     memcpy(c->in + c->in_len, data, len);
-    c->in_len += len;
+    c->in_len = need;
+    if (c->in_peak < need) c->in_peak = need;
+}
+
+/* Redis's cron gives back what a query buffer wastes (more than 4 KiB):
+ * all of it once its client has been idle more than 2 seconds (qbuf-free
+ * drops to 0), or, for a buffer over 32 KiB, what lies beyond its recent
+ * peak when that peak is under half of it (a big request's buffer is
+ * released a visit or two later).  Each visit starts a new peak. */
+static void resize_input(mr_conn *c) {
+    const mr_server *srv = c->srv;
+    /* An argument being read keeps the room it has for the rest of it (the
+     * whole command must fit); the cron never grows a buffer. */
+    resp_request_progress pr = resp_request_partial(&c->parser);
+    size_t keep = c->in_len;
+    if (pr.bulk >= 0) {
+        size_t whole = pr.parsed + (size_t)pr.bulk + 2;
+        keep = whole < c->in_cap ? whole : c->in_cap;
+    }
+    if (c->in_cap - c->in_len > RESIZE_MIN_WASTE) {
+        if (srv->now_ms / 1000 - c->last_ms / 1000 > 2) {
+            set_input_capacity(c, keep);
+        } else if (c->in_cap > RESIZE_THRESHOLD && c->in_cap / 2 > c->in_peak) {
+            set_input_capacity(c, keep > c->in_peak ? keep : c->in_peak);
+        }
+    }
+    c->in_peak = keep;
+}
+
+/* Redis sizes the query buffer for an argument of 32 KiB or more as soon
+ * as it knows the argument's length, without slack (the argument then
+ * becomes the value without a copy): room for it and its CR LF, from where
+ * it starts.  Past 1 MiB the room comes as the bytes do: a length line
+ * alone (up to proto-max-bulk-len, 512 MB) commits no memory here. */
+static void reserve_big_argument(mr_conn *c) {
+    resp_request_progress pr = resp_request_partial(&c->parser);
+    if (pr.bulk < BIG_ARG || pr.bulk > MAX_PREALLOC) return;
+    size_t room = mr_sds_capacity((size_t)pr.bulk + 2);
+    if (room < (size_t)pr.bulk + 2 + pr.parsed) room = (size_t)pr.bulk + 2 + pr.parsed;
+    if (c->in_cap < room) set_input_capacity(c, room);
 }
 
 void mr_conn_process_input(mr_conn *c) {
     mr_server *srv = c->srv;
     size_t pos = 0;
+    if (c->in_len == 0) return; /* and c->in may be NULL */
     while (c->close == MR_KEEP && c->block == NULL) {
         if (c->parser_gen != srv->parser_gen) parser_reload(c);
         size_t used;
@@ -248,6 +312,7 @@ void mr_conn_process_input(mr_conn *c) {
     }
     memmove(c->in, c->in + pos, c->in_len - pos);
     c->in_len -= pos;
+    reserve_big_argument(c);
 }
 
 void mr_conn_feed(mr_conn *c, const char *data, size_t len) {
@@ -302,6 +367,7 @@ void mr_server_cron(mr_server *srv) {
             mr_conn_kill(c);
             continue;
         }
+        resize_input(c);
         if (c->soft_limit_since != 0) mr_conn_check_output_limits(c);
         if (mr_conn_should_close(c) != MR_KEEP && srv->host.wake != NULL)
             srv->host.wake(c, srv->host.ud);

@@ -164,6 +164,7 @@ struct mr_conn {
     resp_request_parser parser;
     char *in; /* query buffer: bytes not yet parsed */
     size_t in_len, in_cap;
+    size_t in_peak; /* the most in_len held since the cron's last visit */
     resp_buf out;
     size_t inflight;         /* taken by the host, not yet written */
     int64_t soft_limit_since; /* 0 = under the soft limit */

@@ -412,6 +412,40 @@ static void test_sticky_error_and_reset(void **state) {
     resp_request_free(&p);
 }
 
+/* Progress through a command still arriving, at each prefix of it. */
+static void expect_partial(const char *in, size_t len, size_t parsed, size_t args, long long bulk) {
+    resp_request_parser p;
+    resp_request_init(&p, NULL);
+    size_t used;
+    resp_command cmd;
+    assert_int_equal(resp_request_parse(&p, in, len, &used, &cmd), RESP_REQ_INCOMPLETE);
+    resp_request_progress r = resp_request_partial(&p);
+    assert_int_equal(r.parsed, parsed);
+    assert_int_equal(r.args, args);
+    assert_int_equal(r.bulk, bulk);
+    resp_request_free(&p);
+}
+
+static void test_partial_command_progress(void **state) {
+    (void)state;
+    expect_partial("*2\r\n$4\r\nECHO\r\n$5\r\nab", 20, 18, 4, 5);
+    expect_partial("*2\r\n$4\r\nEC", 10, 8, 0, 4);
+    expect_partial("*2\r\n$4\r\nECHO\r\n$", 15, 14, 4, -1);
+    expect_partial("*2\r", 3, 0, 0, -1);
+    expect_partial("PING", 4, 0, 0, -1);
+    /* Between commands: nothing in progress. */
+    resp_request_parser p;
+    resp_request_init(&p, NULL);
+    size_t used;
+    resp_command cmd;
+    assert_int_equal(resp_request_parse(&p, "*1\r\n$4\r\nPING\r\n", 14, &used, &cmd),
+                     RESP_REQ_COMMAND);
+    assert_int_equal(resp_request_parse(&p, "", 0, &used, &cmd), RESP_REQ_INCOMPLETE);
+    resp_request_progress r = resp_request_partial(&p);
+    assert_true(r.parsed == 0 && r.args == 0 && r.bulk == -1);
+    resp_request_free(&p);
+}
+
 static void test_error_offsets_are_stream_offsets(void **state) {
     (void)state;
     /* Offsets count from the start of the stream, across calls. */
@@ -569,6 +603,7 @@ int main(void) {
         cmocka_unit_test(test_allocation_failures),
         cmocka_unit_test(test_large_bulk_fed_in_small_chunks_is_linear),
         cmocka_unit_test(test_format_error_truncates),
+        cmocka_unit_test(test_partial_command_progress),
     };
     return cmocka_run_group_tests_name("request", tests, NULL, NULL);
 }

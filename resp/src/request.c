@@ -94,6 +94,15 @@ void resp_request_set_require_auth(resp_request_parser *p, int on) {
     p->opts.require_auth = on;
 }
 
+resp_request_progress resp_request_partial(const resp_request_parser *p) {
+    resp_request_progress r = {0, 0, -1};
+    if (p->state != ST_BULK_LEN && p->state != ST_BULK_DATA) return r;
+    r.parsed = p->pos;
+    for (size_t i = 0; i < p->nslots; i++) r.args += p->slots[i].raw.len;
+    if (p->state == ST_BULK_DATA) r.bulk = p->bulk_len;
+    return r;
+}
+
 resp_error resp_request_error(const resp_request_parser *p) {
     return p->error;
 }

@@ -96,6 +96,20 @@ RESP_API resp_request_status resp_request_parse(resp_request_parser *p, const ch
                                        size_t len, size_t *consumed,
                                        resp_command *cmd);
 
+/* A multibulk command still arriving (after RESP_REQ_INCOMPLETE): in
+ * *parsed the bytes of it already read (its count line, complete
+ * arguments, and the length line of the argument being read: what Redis
+ * has taken out of its query buffer), in *args the total length of its
+ * complete arguments (Redis's argv-mem), in *bulk the length of the
+ * argument being read or -1.  0, 0, -1 between commands and for an
+ * inline command, which is read as one line. */
+typedef struct resp_request_progress {
+    size_t parsed;
+    size_t args;
+    long long bulk;
+} resp_request_progress;
+RESP_API resp_request_progress resp_request_partial(const resp_request_parser *p);
+
 /* The sticky error, or RESP_OK. */
 RESP_API resp_error resp_request_error(const resp_request_parser *p);
 /* Stream offset (bytes since init/reset) of the byte that caused it. */
