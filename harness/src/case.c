@@ -194,6 +194,12 @@ static int parse_ms(const char *s, size_t n, long long *out) {
     return rh_parse_ll(s, n, out) && *out >= 0 && *out <= 600000;
 }
 
+static int is_blank(const char *s, size_t len) {
+    for (size_t i = 0; i < len; i++)
+        if (s[i] != ' ') return 0;
+    return 1;
+}
+
 /* Checks what can be checked before a server is involved. */
 static int check_step(const rh_step *st, char *why, size_t whylen) {
     resp_buf b;
@@ -206,6 +212,8 @@ static int check_step(const rh_step *st, char *why, size_t whylen) {
         rc = rh_encode_send(&b, text.data, text.len, why, whylen);
     } else if (st->kind == RH_STEP_RAW) {
         rc = rh_decode_raw(&b, text.data, text.len, why, whylen);
+    } else if (st->kind == RH_STEP_EXPECT && st->anywhere && is_blank(text.data, text.len)) {
+        rc = errf(why, whylen, "'<~' needs the reply it waits for ('respect record' writes only '<')");
     } else if (st->kind == RH_STEP_EXPECT && st->len > 0) {
         /* A bare '<' is a placeholder that `respect record` fills in. */
         rh_pattern *p = rh_pattern_parse(text.data, text.len, why, whylen);
@@ -284,9 +292,13 @@ static int case_line(rh_case *c, const char *s, size_t n, int lineno, char *why,
     } else if (s[0] == '<') {
         st = add_step(c, RH_STEP_EXPECT, lineno);
         size_t skip = 1;
-        if (n > 1 && (s[1] == '2' || s[1] == '3')) {
-            st->protos = s[1] == '2' ? RH_PROTO_2 : RH_PROTO_3;
+        if (n > 1 && s[1] == '~') {
+            st->anywhere = 1;
             skip = 2;
+        }
+        if (n > skip && (s[skip] == '2' || s[skip] == '3')) {
+            st->protos = s[skip] == '2' ? RH_PROTO_2 : RH_PROTO_3;
+            skip++;
         }
         st->text = rh_strndup(s + skip, n - skip);
         st->len = n - skip;

@@ -15,7 +15,7 @@
 typedef enum rh_step_kind {
     RH_STEP_SEND,   /* > argv...      one command, multibulk-encoded */
     RH_STEP_RAW,    /* raw "bytes"    bytes as written */
-    RH_STEP_EXPECT, /* < reply        (<2, <3: under that protocol only) */
+    RH_STEP_EXPECT, /* < reply        (<2, <3: under that protocol only; <~ anywhere) */
     RH_STEP_CLOSED, /* closed         the server closes the connection */
     RH_STEP_SILENT, /* silent MS      no byte arrives within MS */
     RH_STEP_PAUSE,  /* pause MS */
@@ -30,6 +30,7 @@ typedef struct rh_step {
     char *text;     /* SEND, RAW, EXPECT: the text after the keyword; CONN: name */
     size_t len;
     int protos;     /* EXPECT, CLOSED: the protocols it applies to */
+    int anywhere;   /* EXPECT written <~: may arrive anywhere in its block */
     long long num;  /* SILENT, PAUSE: ms; CHUNK: bytes (0 = whole) */
     long long num2; /* CHUNK: ms between pieces */
 } rh_step;

@@ -30,6 +30,7 @@ typedef struct exec {
     size_t cur;
     long long timeout;
     int stop;
+    unsigned char *found; /* per step: a '<~' step that has met its reply */
 } exec;
 
 char *rh_print(const resp_value *v, const char *ns) {
@@ -354,34 +355,122 @@ static void do_send(exec *e, size_t idx, size_t chunk, long long gap) {
     resp_buf_free(&bytes);
 }
 
-static void do_expect(exec *e, size_t idx) {
-    const rh_step *st = &e->c->steps[idx];
-    if (open_conn(e, e->cur) != 0) return;
-    rh_observation *ob = add_obs(e, idx);
-    rh_conn_read(&e->conns[e->cur], e->timeout, &ob->reply);
-    if (ob->reply.value != NULL) ob->printed = rh_print(ob->reply.value, e->out->ns);
-    if (e->mode != RH_MODE_RUN) return;
+static int is_block_step(const rh_step *st) {
+    return st->kind == RH_STEP_EXPECT || st->kind == RH_STEP_CLOSED;
+}
 
+static int applies(const exec *e, const rh_step *st) {
+    return (st->protos & (e->proto == 2 ? RH_PROTO_2 : RH_PROTO_3)) != 0;
+}
+
+static int is_blank(const rh_step *st) {
+    for (size_t i = 0; i < st->len; i++)
+        if (st->text[i] != ' ') return 0;
+    return 1;
+}
+
+/* The step's expectation, expanded and parsed; NULL for a bare '<'. */
+static rh_pattern *step_pattern(exec *e, const rh_step *st, char *why, size_t whylen) {
+    if (is_blank(st)) return NULL;
     resp_buf text;
     resp_buf_init(&text, NULL);
     expanded(e, st, &text);
-    char why[300];
-    rh_pattern *p = NULL;
-    int blank = 1;
-    for (size_t i = 0; i < st->len; i++) blank &= st->text[i] == ' ';
-    if (!blank) p = rh_pattern_parse(text.data, text.len, why, sizeof why);
-    int ok = p != NULL && ob->reply.status == RH_READ_OK && rh_pattern_match(p, ob->reply.value);
-    if (!ok) {
-        const char *exp = st->text;
-        while (*exp == ' ') exp++;
-        expect_line(e, "%s", blank ? "(not recorded: run 'respect record')" : exp);
-        int exact = p != NULL && ob->reply.status == RH_READ_OK && rh_pattern_is_exact(p);
-        describe_actual(e, &ob->reply, exact ? exp : NULL);
-        where(e, st);
-        fail(e, RH_FAIL);
-    }
-    rh_pattern_free(p);
+    rh_pattern *p = rh_pattern_parse(text.data, text.len, why, whylen);
     resp_buf_free(&text);
+    return p;
+}
+
+static int step_matches(exec *e, const rh_step *st, const rh_reply *r) {
+    char why[300];
+    rh_pattern *p = step_pattern(e, st, why, sizeof why);
+    int ok = p != NULL && r->status == RH_READ_OK && rh_pattern_match(p, r->value);
+    rh_pattern_free(p);
+    return ok;
+}
+
+/* The first step of the block of '<' and 'closed' steps holding idx. */
+static size_t block_first(const exec *e, size_t idx) {
+    while (idx > 0 && is_block_step(&e->c->steps[idx - 1])) idx--;
+    return idx;
+}
+
+/* A reply that the block's ordered steps do not expect may be one of its
+ * '<~' steps still waiting: the reply becomes that step's observation. */
+static int take_anywhere(exec *e, size_t from, size_t to, rh_reply *r) {
+    for (size_t i = from; i < to; i++) {
+        const rh_step *st = &e->c->steps[i];
+        if (st->kind != RH_STEP_EXPECT || !st->anywhere || !applies(e, st) || e->found[i])
+            continue;
+        if (!step_matches(e, st, r)) continue;
+        e->found[i] = 1;
+        rh_observation *ob = add_obs(e, i);
+        ob->reply = *r;
+        ob->printed = rh_print(r->value, e->out->ns);
+        return 1;
+    }
+    return 0;
+}
+
+static size_t block_end(const exec *e, size_t idx) {
+    while (idx < e->c->nsteps && is_block_step(&e->c->steps[idx])) idx++;
+    return idx;
+}
+
+static void fail_expect(exec *e, const rh_step *st, rh_pattern *p, const rh_reply *r) {
+    const char *exp = st->text;
+    while (*exp == ' ') exp++;
+    expect_line(e, "%s", is_blank(st) ? "(not recorded: run 'respect record')" : exp);
+    int exact = p != NULL && r->status == RH_READ_OK && rh_pattern_is_exact(p);
+    describe_actual(e, r, exact ? exp : NULL);
+    where(e, st);
+    fail(e, RH_FAIL);
+}
+
+static void do_expect(exec *e, size_t idx) {
+    const rh_step *st = &e->c->steps[idx];
+    if (open_conn(e, e->cur) != 0) return;
+    char why[300];
+    rh_pattern *p = e->mode == RH_MODE_RUN ? step_pattern(e, st, why, sizeof why) : NULL;
+    size_t from = block_first(e, idx), to = block_end(e, idx);
+    rh_reply r;
+    for (;;) {
+        rh_conn_read(&e->conns[e->cur], e->timeout, &r);
+        int ok = p != NULL && r.status == RH_READ_OK && rh_pattern_match(p, r.value);
+        if (e->mode != RH_MODE_RUN || ok || r.status != RH_READ_OK || !take_anywhere(e, from, to, &r))
+            break;
+    }
+    rh_observation *ob = add_obs(e, idx);
+    ob->reply = r;
+    if (r.value != NULL) ob->printed = rh_print(r.value, e->out->ns);
+    if (e->mode == RH_MODE_RUN &&
+        !(p != NULL && r.status == RH_READ_OK && rh_pattern_match(p, r.value)))
+        fail_expect(e, st, p, &ob->reply);
+    rh_pattern_free(p);
+}
+
+/* At the end of a block: the '<~' steps its ordered replies did not meet
+ * arrive now, in any order. */
+static void finish_anywhere(exec *e, size_t last) {
+    size_t from = block_first(e, last), to = last + 1;
+    for (size_t i = from; i < to && !e->stop; i++) {
+        const rh_step *st = &e->c->steps[i];
+        if (st->kind != RH_STEP_EXPECT || !st->anywhere || !applies(e, st) || e->found[i])
+            continue;
+        if (open_conn(e, e->cur) != 0) return;
+        rh_reply r;
+        rh_conn_read(&e->conns[e->cur], e->timeout, &r);
+        if (r.status == RH_READ_OK && take_anywhere(e, from, to, &r)) {
+            i = from - 1; /* look again from the block's start */
+            continue;
+        }
+        rh_observation *ob = add_obs(e, i);
+        ob->reply = r;
+        if (r.value != NULL) ob->printed = rh_print(r.value, e->out->ns);
+        char why[300];
+        rh_pattern *p = step_pattern(e, st, why, sizeof why);
+        fail_expect(e, st, p, &ob->reply);
+        rh_pattern_free(p);
+    }
 }
 
 static void do_closed(exec *e, size_t idx) {
@@ -425,10 +514,6 @@ static void do_silent(exec *e, size_t idx) {
     describe_actual(e, &ob->reply, NULL);
     where(e, st);
     fail(e, RH_FAIL);
-}
-
-static int is_block_step(const rh_step *st) {
-    return st->kind == RH_STEP_EXPECT || st->kind == RH_STEP_CLOSED;
 }
 
 /* Whether any step checks the server under protocol proto: a reply, a
@@ -533,6 +618,8 @@ void rh_run_case(const rh_case *c, int proto, const rh_target *t, rh_mode mode, 
     }
     exec *e = calloc(1, sizeof *e);
     if (e == NULL) rh_die("out of memory");
+    e->found = calloc(c->nsteps + 1, 1);
+    if (e->found == NULL) rh_die("out of memory");
     e->c = c;
     e->t = t;
     e->proto = proto;
@@ -564,9 +651,11 @@ void rh_run_case(const rh_case *c, int proto, const rh_target *t, rh_mode mode, 
                 if (i == 0 || !is_block_step(&c->steps[i - 1])) record_block(e, i);
             } else if (st->kind == RH_STEP_CLOSED) {
                 do_closed(e, i);
-            } else if (st->protos & (proto == 2 ? RH_PROTO_2 : RH_PROTO_3)) {
+            } else if (applies(e, st) && !(st->anywhere && mode == RH_MODE_RUN)) {
                 do_expect(e, i);
             }
+            if (mode == RH_MODE_RUN && (i + 1 == c->nsteps || !is_block_step(&c->steps[i + 1])))
+                finish_anywhere(e, i);
             break;
         case RH_STEP_SILENT: do_silent(e, i); break;
         case RH_STEP_CLOSE:
@@ -594,6 +683,7 @@ void rh_run_case(const rh_case *c, int proto, const rh_target *t, rh_mode mode, 
                                   e->conns[i].sent.len);
         rh_conn_close(&e->conns[i]);
     }
+    free(e->found);
     free(e);
 }
 

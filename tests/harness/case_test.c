@@ -94,6 +94,7 @@ static void errors_name_the_line(void **state) {
         {"case a\n desc: x\n colour: red\n", ":3: unknown header 'colour:'"},
         {"case a b\n", ":1: bad case name"},
         {"case a\n desc: x\n > PING\ncase a\n", ":4: case 'a' defined twice"},
+        {"case a\n desc: x\n > PING\n <~\n", ":4: '<~' needs the reply it waits for"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         rh_suite s;
@@ -139,6 +140,26 @@ static void sends_and_raw(void **state) {
     resp_buf_free(&b);
 }
 
+static void anywhere_expectations(void **state) {
+    (void)state;
+    rh_suite s;
+    char err[300] = "";
+    assert_int_equal(parse(&s, "case a\n desc: x\n > PING\n < +\"PONG\"\n <~ :1\n <~3 _\n <3 _\n",
+                           err, sizeof err),
+                     0);
+    const rh_case *c = &s.cases[0];
+    assert_int_equal(c->nsteps, 5);
+    assert_false(c->steps[1].anywhere);
+    assert_true(c->steps[2].anywhere);
+    assert_int_equal(c->steps[2].protos, RH_PROTO_2 | RH_PROTO_3);
+    assert_string_equal(c->steps[2].text, " :1");
+    assert_true(c->steps[3].anywhere);
+    assert_int_equal(c->steps[3].protos, RH_PROTO_3);
+    assert_false(c->steps[4].anywhere);
+    assert_int_equal(c->steps[4].protos, RH_PROTO_3);
+    rh_suite_free(&s);
+}
+
 static void namespaces(void **state) {
     (void)state;
     resp_buf b, u;
@@ -162,6 +183,7 @@ int main(void) {
         cmocka_unit_test(errors_name_the_line),
         cmocka_unit_test(sends_and_raw),
         cmocka_unit_test(namespaces),
+        cmocka_unit_test(anywhere_expectations),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

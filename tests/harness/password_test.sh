@@ -8,15 +8,8 @@ set -uo pipefail
 respect=$1
 cases=$(cd "$(dirname "$0")" && pwd)/faults.case
 here=$(cd "$(dirname "$0")" && pwd)
-fixture=$here/../../harness/ci/server-fixture
-work=$(mktemp -d)
-trap '"$fixture" stop "$work/redis" >/dev/null; rm -rf "$work"' EXIT
-if ! command -v redis-server >/dev/null; then
-  echo "SKIPPED: redis-server not found (ci/install-deps installs it)"
-  exit 77
-fi
-"$fixture" start redis redis-server "$work/redis" --requirepass 's3 cret' >/dev/null || exit 1
-port=$(cat "$work/redis/port")
+. "$here/one_redis.sh"
+start_redis --requirepass 's3 cret'
 bad=0
 run() { "$respect" run --server "127.0.0.1:$port" "$@" "$cases" >"$work/out" 2>&1; }
 run --password 's3 cret' && grep -q " 0 failed" "$work/out" && echo "ok   with the password: passed" ||

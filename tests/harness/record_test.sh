@@ -5,15 +5,8 @@
 set -uo pipefail
 respect=$1
 here=$(cd "$(dirname "$0")" && pwd)
-fixture=$here/../../harness/ci/server-fixture
-work=$(mktemp -d)
-trap '"$fixture" stop "$work/redis" >/dev/null; rm -rf "$work"' EXIT
-if ! command -v redis-server >/dev/null; then
-  echo "SKIPPED: redis-server not found (ci/install-deps installs it)"
-  exit 77
-fi
-"$fixture" start redis redis-server "$work/redis" >/dev/null || exit 1
-port=$(cat "$work/redis/port")
+. "$here/one_redis.sh"
+start_redis
 mkdir -p "$work/cases/record"
 cp "$here/record/input.case" "$work/cases/record/x.case"
 "$respect" record --server "127.0.0.1:$port" "$work/cases/record/x.case" || exit 1
