@@ -20,6 +20,7 @@
 
 #include "commands.h"
 #include "glob.h"
+#include "memusage.h"
 
 /* ---- INFO ---- */
 
@@ -490,4 +491,30 @@ void mr_cmd_shutdown(mr_conn *c, size_t argc, const resp_span *argv) {
     }
     c->close = MR_CLOSE_NOW;
     if (srv->host.shutdown != NULL) srv->host.shutdown(srv, srv->host.ud);
+}
+
+/* MEMORY USAGE key [SAMPLES count]...: Redis finds the key in the
+ * keyspace directly, so an expired key not yet removed is still measured,
+ * nothing is touched or counted as a hit; SAMPLES may repeat (the last
+ * wins) and 0 means every element. */
+void mr_cmd_memory_usage(mr_conn *c, size_t argc, const resp_span *argv) {
+    long long samples = 5;
+    for (size_t i = 3; i < argc; i++) {
+        if (!mr_arg_is(&argv[i], "samples") || i + 1 >= argc) {
+            mr_add_error(c, MR_ERR_SYNTAX);
+            return;
+        }
+        if (!mr_arg_ll(c, &argv[++i], &samples)) return;
+        if (samples < 0) {
+            mr_add_error(c, MR_ERR_SYNTAX);
+            return;
+        }
+    }
+    mr_dict_entry *e = mr_dict_find(c->srv->dbs[c->db].keys, argv[2].ptr, argv[2].len);
+    if (e == NULL) {
+        mr_add_null(c);
+        return;
+    }
+    size_t n = samples == 0 ? SIZE_MAX : (size_t)samples;
+    mr_add_integer(c, (long long)mr_memory_usage(argv[2].ptr, argv[2].len, e->v.ptr, n));
 }

@@ -417,6 +417,7 @@ void mr_cmd_setrange(mr_conn *c, size_t argc, const resp_span *argv) {
     memset(n->data, 0, len);
     if (old != 0) memcpy(n->data, v->data, old);
     memcpy(n->data + offset, argv[3].ptr, argv[3].len);
+    if (v != NULL) mr_str_take_room(n, v);
     mr_db_set(c->srv, c->db, KEY(1), &n->hdr, 1);
     mr_notify(c->srv, MR_NOTIFY_STRING, "setrange", c->db, KEY(1));
     mr_add_integer(c, (long long)len);

@@ -23,6 +23,20 @@
      .firstkey = firstkey_, .keystep = keystep_, .find = MR_FIND_KEYNUM}
 #define HISTORY(...) ((const mr_doc_history[]){__VA_ARGS__, {NULL, NULL}})
 #define ARGS(...) ((const mr_doc_arg[]){__VA_ARGS__, {.name = NULL}})
+/* A container's HELP subcommand: the same but for its name, group, ACL
+ * categories and version. */
+#define HELP_SUBCOMMAND(name_, group_, acl_, since_)                                          \
+    {.name = name_,                                                                            \
+     .arity = 2,                                                                               \
+     .help = "HELP\n    Lists these subcommands.",                                             \
+     .proc = mr_cmd_help,                                                                      \
+     .summary = "Lists the subcommands, a line or a few on each.",                             \
+     .group = group_,                                                                          \
+     .info_flags = "loading stale",                                                            \
+     .acl = acl_,                                                                              \
+     .tips = "",                                                                               \
+     .since = since_,                                                                          \
+     .complexity = "O(1)"}
 /* XADD's and XTRIM's trimming arguments. */
 #define TRIM_ARGS                                                                              \
     ARGS({.name = "strategy",                                                                  \
@@ -361,17 +375,7 @@ static const mr_command config_subcommands[] = {
      .tips = "",
      .since = "2.8.0",
      .complexity = "O(1)"},
-    {.name = "config|help",
-     .arity = 2,
-     .help = "HELP\n    Lists these subcommands.",
-     .proc = mr_cmd_help,
-     .summary = "Lists the subcommands, a line or a few on each.",
-     .group = "server",
-     .info_flags = "loading stale",
-     .acl = "@slow",
-     .tips = "",
-     .since = "5.0.0",
-     .complexity = "O(1)"},
+    HELP_SUBCOMMAND("config|help", "server", "@slow", "5.0.0"),
     {.name = NULL}};
 
 static const mr_command command_subcommands[] = {
@@ -451,17 +455,25 @@ static const mr_command command_subcommands[] = {
      .tips = "",
      .since = "7.0.0",
      .complexity = "O(N), N = the command's arguments"},
-    {.name = "command|help",
-     .arity = 2,
-     .help = "HELP\n    Lists these subcommands.",
-     .proc = mr_cmd_help,
-     .summary = "Lists the subcommands, a line or a few on each.",
+    HELP_SUBCOMMAND("command|help", "server", "@slow @connection", "5.0.0"),
+    {.name = NULL}};
+
+static const mr_command memory_subcommands[] = {
+    {.name = "memory|usage",
+     .arity = -3,
+     .help = "USAGE <key> [SAMPLES <count>]\n    The bytes <key> and its value take, as Redis estimates them; of a\n    value with elements, <count> of them are measured and averaged\n    (default: 5; 0: all).",
+     .proc = mr_cmd_memory_usage,
+     .summary = "Estimates the bytes a key and its value take.",
      .group = "server",
-     .info_flags = "loading stale",
-     .acl = "@slow @connection",
+     .info_flags = "readonly",
+     .acl = "@read @slow",
      .tips = "",
-     .since = "5.0.0",
-     .complexity = "O(1)"},
+     .since = "4.0.0",
+     .complexity = "O(N) where N is the number of samples.",
+     .key_specs = SPECS(RANGE(NULL, "RO", 2, 0, 1, 0)),
+     .args = ARGS({.name = "key", .type = "key", .key_spec = 0},
+                  {.name = "count", .type = "integer", .token = "SAMPLES", .flags = "optional"})},
+    HELP_SUBCOMMAND("memory|help", "server", "@slow", "4.0.0"),
     {.name = NULL}};
 
 static const mr_command object_subcommands[] = {
@@ -517,17 +529,7 @@ static const mr_command object_subcommands[] = {
      .complexity = "O(1)",
      .key_specs = SPECS(RANGE(NULL, "RO", 2, 0, 1, 0)),
      .args = ARGS({.name = "key", .type = "key", .key_spec = 0})},
-    {.name = "object|help",
-     .arity = 2,
-     .help = "HELP\n    Lists these subcommands.",
-     .proc = mr_cmd_help,
-     .summary = "Lists the subcommands, a line or a few on each.",
-     .group = "generic",
-     .info_flags = "loading stale",
-     .acl = "@keyspace @slow",
-     .tips = "",
-     .since = "6.2.0",
-     .complexity = "O(1)"},
+    HELP_SUBCOMMAND("object|help", "generic", "@keyspace @slow", "6.2.0"),
     {.name = NULL}};
 
 static const mr_command pubsub_subcommands[] = {
@@ -590,17 +592,7 @@ static const mr_command pubsub_subcommands[] = {
      .since = "7.0.0",
      .complexity = "O(N), N = shard channels asked for",
      .args = ARGS({.name = "shardchannel", .type = "string", .flags = "optional multiple"})},
-    {.name = "pubsub|help",
-     .arity = 2,
-     .help = "HELP\n    Lists these subcommands.",
-     .proc = mr_cmd_help,
-     .summary = "Lists the subcommands, a line or a few on each.",
-     .group = "pubsub",
-     .info_flags = "loading stale",
-     .acl = "@slow",
-     .tips = "",
-     .since = "6.2.0",
-     .complexity = "O(1)"},
+    HELP_SUBCOMMAND("pubsub|help", "pubsub", "@slow", "6.2.0"),
     {.name = NULL}};
 
 static const mr_command table[] = {
@@ -1798,6 +1790,16 @@ static const mr_command table[] = {
      .key_specs = SPECS(RANGE(NULL, "RW delete", 1, 0, 1, 0)),
      .args = ARGS({.name = "key", .type = "key", .key_spec = 0},
                   {.name = "start", .type = "integer"}, {.name = "stop", .type = "integer"})},
+    {.name = "memory",
+     .arity = -2,
+     .subcommands = memory_subcommands,
+     .summary = "Commands about the memory keys take.",
+     .group = "server",
+     .info_flags = "",
+     .acl = "@slow",
+     .tips = "",
+     .since = "4.0.0",
+     .complexity = "Depends on the subcommand."},
     {.name = "mget",
      .arity = -2,
      .proc = mr_cmd_mget,

@@ -189,6 +189,7 @@ void mr_cmd_dbsize(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_debug(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_monitor(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_lastsave(mr_conn *c, size_t argc, const resp_span *argv);
+void mr_cmd_memory_usage(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_flushdb(mr_conn *c, size_t argc, const resp_span *argv);
 void mr_cmd_flushall(mr_conn *c, size_t argc, const resp_span *argv);
 

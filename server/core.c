@@ -213,7 +213,6 @@ void mr_conn_destroy(mr_conn *c) {
 
 enum {
     IOBUF_LEN = 16 * 1024,          /* what Redis reads at a time */
-    MAX_PREALLOC = 1024 * 1024,     /* past this, an sds grows by this much */
     RESIZE_THRESHOLD = 32 * 1024,   /* a query buffer under it keeps its size */
     RESIZE_MIN_WASTE = 4 * 1024,    /* a query buffer wasting less is left alone */
     BIG_ARG = 32 * 1024,            /* an argument read into a buffer of its own */
@@ -238,7 +237,7 @@ static void append_input(mr_conn *c, const char *data, size_t len) {
     if (c->in_cap < need) {
         size_t target;
         if (c->in_cap < IOBUF_LEN) target = need > c->in_len + IOBUF_LEN ? need : c->in_len + IOBUF_LEN;
-        else target = need < MAX_PREALLOC ? need * 2 : need + MAX_PREALLOC;
+        else target = need < MR_SDS_MAX_PREALLOC ? need * 2 : need + MR_SDS_MAX_PREALLOC;
         set_input_capacity(c, mr_sds_capacity(target));
     }
     memcpy(c->in + c->in_len, data, len);
@@ -278,7 +277,7 @@ static void resize_input(mr_conn *c) {
  * alone (up to proto-max-bulk-len, 512 MB) commits no memory here. */
 static void reserve_big_argument(mr_conn *c) {
     resp_request_progress pr = resp_request_partial(&c->parser);
-    if (pr.bulk < BIG_ARG || pr.bulk > MAX_PREALLOC) return;
+    if (pr.bulk < BIG_ARG || pr.bulk > MR_SDS_MAX_PREALLOC) return;
     size_t room = mr_sds_capacity((size_t)pr.bulk + 2);
     if (room < (size_t)pr.bulk + 2 + pr.parsed) room = (size_t)pr.bulk + 2 + pr.parsed;
     if (c->in_cap < room) set_input_capacity(c, room);

@@ -5,6 +5,7 @@
 
 #include "list.h"
 #include "mem.h"
+#include "sizes.h"
 #include "pack.h"
 
 /* Redis's list-max-listpack-size -2: nodes of up to 8 KiB.  A larger
@@ -172,6 +173,26 @@ size_t mr_list_nodes(const mr_list *l) {
     size_t n = 0;
     for (const mr_lnode *x = l->head; x != NULL; x = x->next) n++;
     return n;
+}
+
+/* sizeof(quicklistNode) in Redis 7.0. */
+#define QUICKLIST_NODE_BYTES 40
+
+size_t mr_list_sample_nodes(const mr_list *l, size_t samples, size_t *sampled) {
+    size_t total = 0, n = 0;
+    for (const mr_lnode *nd = l->head; nd != NULL && (n == 0 || n < samples); nd = nd->next) {
+        size_t lp = MR_LP_EMPTY_BYTES;
+        for (size_t off = 0; off < nd->used;) {
+            const char *e;
+            size_t en;
+            off += read_entry(nd, off, &e, &en);
+            lp += mr_lp_str_size(e, en);
+        }
+        total += QUICKLIST_NODE_BYTES + mr_jemalloc_size(lp);
+        n++;
+    }
+    *sampled = n;
+    return total;
 }
 
 void mr_list_free(mr_list *l) {

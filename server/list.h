@@ -23,6 +23,10 @@ typedef enum mr_list_end { MR_LIST_HEAD, MR_LIST_TAIL } mr_list_end;
 mr_list *mr_list_new(void);
 /* How many nodes hold the elements. */
 size_t mr_list_nodes(const mr_list *l);
+/* Of the first `samples` nodes (at least one), the bytes Redis's
+ * quicklist node and listpack would take (MEMORY USAGE), summed; the nodes
+ * counted go in *sampled. */
+size_t mr_list_sample_nodes(const mr_list *l, size_t samples, size_t *sampled);
 void mr_list_free(mr_list *l);
 void mr_list_push(mr_list *l, mr_list_end end, const char *s, size_t n);
 /* Removes the element at one end (the list must not be empty). */

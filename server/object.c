@@ -11,12 +11,14 @@
 #include "stream.h"
 #include "zset.h"
 #include "mem.h"
+#include "sizes.h"
 #include "object.h"
 
 mr_str *mr_str_alloc(size_t len) {
     mr_str *s = mr_xmalloc(sizeof *s + len + 1);
     s->hdr = (mr_obj){.type = MR_TYPE_STRING, .encoding = MR_ENC_RAW};
     s->len = len;
+    s->alloc = len;
     s->data[len] = '\0';
     return s;
 }
@@ -63,12 +65,27 @@ const char *mr_encoding_name(const mr_obj *o) {
     return "unknown";
 }
 
+void mr_str_take_room(mr_str *dst, const mr_str *src) {
+    int raw = src->hdr.encoding == MR_ENC_RAW;
+    size_t room = raw ? src->alloc : src->len;
+    int grown = raw && src->hdr.sds_grown;
+    if (dst->len > room) {
+        size_t target = dst->len < MR_SDS_MAX_PREALLOC ? dst->len * 2 : dst->len + MR_SDS_MAX_PREALLOC;
+        room = mr_sds_capacity(target);
+        grown = 1;
+    }
+    dst->alloc = room;
+    dst->hdr.sds_grown = (uint8_t)grown;
+}
+
 mr_str *mr_str_grow(mr_str *s, size_t len) {
     size_t old = s->len;
+    mr_str before = *s;
     s = mr_xrealloc(s, sizeof *s + len + 1);
     memset(s->data + old, 0, len - old);
     s->len = len;
     s->data[len] = '\0';
+    mr_str_take_room(s, &before);
     return s;
 }
 
@@ -121,6 +138,7 @@ static mr_obj *dup_set(const mr_setval *s) {
     mr_set_iter_init(&it, s);
     while (mr_set_iter_next(&it, &m, &mn)) mr_set_add(n, m, mn);
     mr_set_iter_done(&it);
+    n->width = s->width; /* Redis copies the intset's blob, width and all */
     return (mr_obj *)n;
 }
 

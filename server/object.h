@@ -34,6 +34,7 @@ typedef struct mr_obj {
     uint8_t type;     /* mr_type */
     uint8_t encoding; /* mr_encoding */
     uint8_t shared;   /* an integer Redis would share (OBJECT REFCOUNT) */
+    uint8_t sds_grown; /* a string grown in place: its sds header is type 8 or wider */
     uint32_t lru;     /* the LRU clock when last used (OBJECT IDLETIME) */
 } mr_obj;
 
@@ -46,6 +47,7 @@ typedef struct mr_obj {
 typedef struct mr_str {
     mr_obj hdr;
     size_t len;
+    size_t alloc; /* Redis's sds capacity for it (MEMORY USAGE): len, or more once grown */
     char data[];
 } mr_str;
 
@@ -63,8 +65,15 @@ mr_str *mr_str_value(const char *data, size_t len);
 mr_str *mr_str_from_ll(long long v);
 /* The name OBJECT ENCODING gives a value's encoding. */
 const char *mr_encoding_name(const mr_obj *o);
-/* The string lengthened to len bytes, the new ones zero (it may move). */
+/* The string lengthened to len bytes, the new ones zero (it may move);
+ * its sds capacity grows as Redis's does (mr_str_take_room). */
 mr_str *mr_str_grow(mr_str *s, size_t len);
+/* Gives dst (a new string of dst->len bytes made from src) the sds
+ * capacity Redis's src would have after being changed in place to that
+ * length: an unshared copy of an embstr or int, then sdsMakeRoomFor's
+ * greedy growth (twice what is needed, 1 MiB more past 1 MiB) if it does
+ * not fit. */
+void mr_str_take_room(mr_str *dst, const mr_str *src);
 
 /* TYPE's name for a type ("string", "list", ...). */
 const char *mr_type_name(mr_type t);

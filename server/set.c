@@ -83,6 +83,8 @@ int mr_set_add(mr_setval *s, const char *m, size_t mn) {
     }
     memmove(&s->ints[at + 1], &s->ints[at], (s->n - at) * sizeof *s->ints);
     s->ints[at] = v;
+    unsigned w = v >= INT16_MIN && v <= INT16_MAX ? 2 : v >= INT32_MIN && v <= INT32_MAX ? 4 : 8;
+    if (w > s->width) s->width = w;
     if (++s->n > MR_SET_INTSET_ENTRIES) to_table(s);
     return 1;
 }

@@ -17,6 +17,7 @@ typedef struct mr_setval {
     mr_obj hdr;      /* encoding MR_ENC_INTSET or MR_ENC_HASHTABLE */
     int64_t *ints;   /* intset: ascending */
     size_t n, cap;
+    unsigned width;  /* intset: bytes per member in Redis's (2, 4, 8; never narrows) */
     mr_dict *table;  /* hashtable: members as keys, no values */
 } mr_setval;
 

@@ -9,16 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <resp/request.h>
 
 #include "mem.h"
 #include "pack.h"
+#include "sizes.h"
 
 /* Redis's defaults for stream-node-max-entries and stream-node-max-bytes. */
 #define NODE_MAX_ENTRIES 100
 #define NODE_MAX_BYTES 4096
 /* A listpack's header (total bytes, element count) and end byte. */
-#define LP_EMPTY_BYTES 7
 /* The entry flags Redis writes. */
 #define FLAG_SAMEFIELDS 2
 
@@ -37,38 +36,8 @@ struct mr_stream_node {
     size_t used, cap;
 };
 
-/* ---- the size of a listpack element ---- */
-
-/* Bytes of an element's back-length, for an encoding of n bytes. */
-static size_t lp_backlen(size_t n) {
-    if (n <= 127) return 1;
-    if (n < 16383) return 2;
-    if (n < 2097151) return 3;
-    if (n < 268435455) return 4;
-    return 5;
-}
-
-static size_t lp_int_size(int64_t v) {
-    size_t enc;
-    if (v >= 0 && v <= 127) enc = 1;
-    else if (v >= -4096 && v <= 4095) enc = 2;
-    else if (v >= -32768 && v <= 32767) enc = 3;
-    else if (v >= -8388608 && v <= 8388607) enc = 4;
-    else if (v >= INT32_MIN && v <= INT32_MAX) enc = 5;
-    else enc = 9;
-    return enc + lp_backlen(enc);
-}
-
-/* A string that reads as a 64-bit integer is stored as one. */
-static size_t lp_str_size(const char *s, size_t n) {
-    long long v;
-    if (resp_parse_integer(s, n, &v)) return lp_int_size(v);
-    size_t enc = n < 64 ? 1 + n : n < 4096 ? 2 + n : 5 + n;
-    return enc + lp_backlen(enc);
-}
-
 static size_t node_lp_bytes(const mr_stream_node *n) {
-    return LP_EMPTY_BYTES + lp_int_size(n->live) + lp_int_size(n->deleted) + n->lp_rest;
+    return MR_LP_EMPTY_BYTES + mr_lp_int_size(n->live) + mr_lp_int_size(n->deleted) + n->lp_rest;
 }
 
 /* ---- nodes ---- */
@@ -153,8 +122,8 @@ static int same_fields(const mr_stream_node *n, const resp_span *fv, size_t npai
 
 /* The master entry's bytes: the field count, the fields, a terminator. */
 static size_t master_lp_bytes(const resp_span *fv, size_t npairs) {
-    size_t size = lp_int_size((int64_t)npairs) + lp_int_size(0);
-    for (size_t i = 0; i < npairs; i++) size += lp_str_size(fv[2 * i].ptr, fv[2 * i].len);
+    size_t size = mr_lp_int_size((int64_t)npairs) + mr_lp_int_size(0);
+    for (size_t i = 0; i < npairs; i++) size += mr_lp_str_size(fv[2 * i].ptr, fv[2 * i].len);
     return size;
 }
 
@@ -162,13 +131,13 @@ static size_t master_lp_bytes(const resp_span *fv, size_t npairs) {
 static size_t entry_lp_bytes(const mr_stream_id *id, const mr_stream_id *master,
                              const resp_span *fv, size_t npairs, int same) {
     int64_t lp_count = (int64_t)npairs + 3 + (same ? 0 : (int64_t)npairs + 1);
-    size_t size = lp_int_size(same ? FLAG_SAMEFIELDS : 0) +
-                  lp_int_size((int64_t)(id->ms - master->ms)) +
-                  lp_int_size((int64_t)(id->seq - master->seq)) + lp_int_size(lp_count);
-    if (!same) size += lp_int_size((int64_t)npairs);
+    size_t size = mr_lp_int_size(same ? FLAG_SAMEFIELDS : 0) +
+                  mr_lp_int_size((int64_t)(id->ms - master->ms)) +
+                  mr_lp_int_size((int64_t)(id->seq - master->seq)) + mr_lp_int_size(lp_count);
+    if (!same) size += mr_lp_int_size((int64_t)npairs);
     for (size_t i = 0; i < npairs; i++) {
-        if (!same) size += lp_str_size(fv[2 * i].ptr, fv[2 * i].len);
-        size += lp_str_size(fv[2 * i + 1].ptr, fv[2 * i + 1].len);
+        if (!same) size += mr_lp_str_size(fv[2 * i].ptr, fv[2 * i].len);
+        size += mr_lp_str_size(fv[2 * i + 1].ptr, fv[2 * i + 1].len);
     }
     return size;
 }
@@ -216,6 +185,64 @@ void mr_stream_free(mr_stream *s) {
 
 size_t mr_stream_node_count(const mr_stream *s) {
     return s->nnodes;
+}
+
+/* Redis allocates a node's listpack with 4096 bytes up front and grows
+ * it only past that; a node closed for holding 100 entries is shrunk to
+ * fit, one closed for its bytes is not. */
+#define NODE_PREALLOC 4096
+
+static size_t node_alloc(const mr_stream *s, size_t i) {
+    const mr_stream_node *n = s->nodes[i];
+    size_t bytes = mr_jemalloc_size(node_lp_bytes(n));
+    int shrunk = i + 1 < s->nnodes && n->live + n->deleted >= NODE_MAX_ENTRIES;
+    return shrunk || bytes > NODE_PREALLOC ? bytes : NODE_PREALLOC;
+}
+
+static void id_key(const mr_stream_id *id, unsigned char key[16]) {
+    for (int b = 0; b < 8; b++) {
+        key[b] = (unsigned char)(id->ms >> (56 - 8 * b));
+        key[8 + b] = (unsigned char)(id->seq >> (56 - 8 * b));
+    }
+}
+
+/* The nodes of Redis's radix tree over the keys [lo, hi) (sorted, 16
+ * bytes each), below a node at byte depth: a leaf at the end; else a
+ * compressed node over the bytes all keys share, or a branch on the next
+ * byte. */
+static size_t rax_nodes(unsigned char (*keys)[16], size_t lo, size_t hi, int depth) {
+    if (depth == 16) return 1;
+    int common = 0;
+    while (depth + common < 16 && keys[lo][depth + common] == keys[hi - 1][depth + common])
+        common++;
+    if (common > 0) return 1 + rax_nodes(keys, lo, hi, depth + common);
+    size_t n = 1;
+    for (size_t i = lo; i < hi;) {
+        size_t j = i;
+        while (j < hi && keys[j][depth] == keys[i][depth]) j++;
+        n += rax_nodes(keys, i, j, depth + 1);
+        i = j;
+    }
+    return n;
+}
+
+size_t mr_stream_rax_nodes(const mr_stream *s) {
+    if (s->nnodes == 0) return 1;
+    unsigned char (*keys)[16] = mr_xmalloc(s->nnodes * sizeof *keys);
+    for (size_t i = 0; i < s->nnodes; i++) {
+        mr_stream_id first = node_first_id(s->nodes[i]);
+        id_key(&first, keys[i]);
+    }
+    size_t n = rax_nodes(keys, 0, s->nnodes, 0);
+    free(keys);
+    return n;
+}
+
+size_t mr_stream_sample_lp_bytes(const mr_stream *s, size_t samples) {
+    size_t sum = 0, n = 0;
+    for (; n < s->nnodes && n < samples; n++) sum += node_alloc(s, n);
+    if (s->nnodes <= n) return sum;
+    return sum / n * (s->nnodes - 1) + node_alloc(s, s->nnodes - 1);
 }
 
 /* How many nodes start at or before id. */

@@ -68,6 +68,13 @@ mr_stream *mr_stream_new(void);
 mr_stream *mr_stream_dup(const mr_stream *s);
 void mr_stream_free(mr_stream *s);
 size_t mr_stream_node_count(const mr_stream *s);
+/* The listpack bytes Redis's MEMORY USAGE counts: all nodes' allocations
+ * when there are at most `samples` (at least 1), else the average of the
+ * first `samples` for all but the last, plus the last's. */
+size_t mr_stream_sample_lp_bytes(const mr_stream *s, size_t samples);
+/* How many nodes Redis's radix tree of the listpack nodes has (its keys
+ * are the nodes' first IDs, 16 bytes big-endian); 1 when empty. */
+size_t mr_stream_rax_nodes(const mr_stream *s);
 
 /* Adds an entry with id, which must be greater than s->last_id, and npairs
  * field/value pairs from fv (fv[0] a field, fv[1] its value, ...). */
