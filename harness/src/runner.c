@@ -595,18 +595,74 @@ static void check_quiet(exec *e) {
     }
 }
 
-void rh_run_case(const rh_case *c, int proto, const rh_target *t, rh_mode mode, unsigned nonce,
-                 size_t index, rh_outcome *out) {
-    memset(out, 0, sizeof *out);
-    out->c = c;
-    out->proto = proto;
-    resp_buf_init(&out->message, NULL);
-    snprintf(out->ns, sizeof out->ns, "rt%u_%zu_%d:", nonce, index, proto);
+/* A block step ('<' or 'closed'): recorded, checked, or read for diff. */
+static void run_block_step(exec *e, size_t i) {
+    const rh_step *st = &e->c->steps[i];
+    if (e->mode == RH_MODE_RECORD) {
+        if (i == 0 || !is_block_step(&e->c->steps[i - 1])) record_block(e, i);
+        return;
+    }
+    if (st->kind == RH_STEP_CLOSED) do_closed(e, i);
+    else if (applies(e, st) && !(st->anywhere && e->mode == RH_MODE_RUN)) do_expect(e, i);
+    if (e->mode == RH_MODE_RUN && (i + 1 == e->c->nsteps || !is_block_step(&e->c->steps[i + 1])))
+        finish_anywhere(e, i);
+}
+
+static void close_current(exec *e) {
+    rh_conn *conn = &e->conns[e->cur];
+    if (!e->opened[e->cur] || conn->fd < 0) return;
+    close(conn->fd);
+    conn->fd = -1;
+    conn->closed_by_us = 1;
+}
+
+/* Runs step i; chunk and gap are the sends' current chunking. */
+static void run_step(exec *e, size_t i, size_t *chunk, long long *gap) {
+    const rh_step *st = &e->c->steps[i];
+    if (e->mode == RH_MODE_RECORD && !is_block_step(st) && st->kind != RH_STEP_SEND &&
+        st->kind != RH_STEP_RAW && st->kind != RH_STEP_CHUNK && i > 0)
+        record_pending(e, i - 1);
+    switch (st->kind) {
+    case RH_STEP_CONN: e->cur = conn_index(e, st->text); break;
+    case RH_STEP_CHUNK:
+        *chunk = (size_t)st->num;
+        *gap = st->num2;
+        break;
+    case RH_STEP_PAUSE: rh_sleep_ms(st->num); break;
+    case RH_STEP_SEND:
+    case RH_STEP_RAW: do_send(e, i, *chunk, *gap); break;
+    case RH_STEP_EXPECT:
+    case RH_STEP_CLOSED: run_block_step(e, i); break;
+    case RH_STEP_SILENT: do_silent(e, i); break;
+    case RH_STEP_CLOSE: close_current(e); break;
+    }
+}
+
+/* The outcome keeps what each connection sent (for reproducers). */
+static void keep_sent(exec *e) {
+    rh_outcome *out = e->out;
+    out->nconns = e->nconns;
+    out->sent = calloc(e->nconns, sizeof *out->sent);
+    out->sentlen = calloc(e->nconns, sizeof *out->sentlen);
+    out->conn_names = calloc(e->nconns, sizeof *out->conn_names);
+    if (out->sent == NULL || out->sentlen == NULL || out->conn_names == NULL)
+        rh_die("out of memory");
+    for (size_t i = 0; i < e->nconns; i++) {
+        out->conn_names[i] = rh_strdup(e->conns[i].name);
+        out->sentlen[i] = e->conns[i].sent.len;
+        out->sent[i] = rh_strndup(e->conns[i].sent.data ? e->conns[i].sent.data : "",
+                                  e->conns[i].sent.len);
+    }
+}
+
+/* Whether the case runs under proto at all; otherwise out says why not. */
+static int runnable(const rh_case *c, int proto, const rh_target *t, rh_mode mode,
+                    rh_outcome *out) {
     const char *skip = rh_case_skip_reason(c, proto, t);
     if (skip != NULL) {
         out->status = RH_SKIP;
         resp_buf_append(&out->message, skip, strlen(skip));
-        return;
+        return 0;
     }
     if (mode != RH_MODE_RECORD && !expects_something(c, proto)) {
         /* Such a case would pass whatever the server replies. */
@@ -614,8 +670,19 @@ void rh_run_case(const rh_case *c, int proto, const rh_target *t, rh_mode mode, 
         rh_bufprintf(&out->message, "  the case expects nothing under RESP%d: record its replies "
                                     "(respect record) or write them",
                      proto);
-        return;
+        return 0;
     }
+    return 1;
+}
+
+void rh_run_case(const rh_case *c, int proto, const rh_target *t, rh_mode mode, unsigned nonce,
+                 size_t index, rh_outcome *out) {
+    memset(out, 0, sizeof *out);
+    out->c = c;
+    out->proto = proto;
+    resp_buf_init(&out->message, NULL);
+    snprintf(out->ns, sizeof out->ns, "rt%u_%zu_%d:", nonce, index, proto);
+    if (!runnable(c, proto, t, mode, out)) return;
     exec *e = calloc(1, sizeof *e);
     if (e == NULL) rh_die("out of memory");
     e->found = calloc(c->nsteps + 1, 1);
@@ -630,59 +697,12 @@ void rh_run_case(const rh_case *c, int proto, const rh_target *t, rh_mode mode, 
     long long start = rh_now_ms();
     size_t chunk = 0;
     long long gap = 0;
-    for (size_t i = 0; i < c->nsteps && !e->stop; i++) {
-        const rh_step *st = &c->steps[i];
-        int record = mode == RH_MODE_RECORD;
-        if (record && !is_block_step(st) && st->kind != RH_STEP_SEND && st->kind != RH_STEP_RAW &&
-            st->kind != RH_STEP_CHUNK && i > 0)
-            record_pending(e, i - 1);
-        switch (st->kind) {
-        case RH_STEP_CONN: e->cur = conn_index(e, st->text); break;
-        case RH_STEP_CHUNK:
-            chunk = (size_t)st->num;
-            gap = st->num2;
-            break;
-        case RH_STEP_PAUSE: rh_sleep_ms(st->num); break;
-        case RH_STEP_SEND:
-        case RH_STEP_RAW: do_send(e, i, chunk, gap); break;
-        case RH_STEP_EXPECT:
-        case RH_STEP_CLOSED:
-            if (record) {
-                if (i == 0 || !is_block_step(&c->steps[i - 1])) record_block(e, i);
-            } else if (st->kind == RH_STEP_CLOSED) {
-                do_closed(e, i);
-            } else if (applies(e, st) && !(st->anywhere && mode == RH_MODE_RUN)) {
-                do_expect(e, i);
-            }
-            if (mode == RH_MODE_RUN && (i + 1 == c->nsteps || !is_block_step(&c->steps[i + 1])))
-                finish_anywhere(e, i);
-            break;
-        case RH_STEP_SILENT: do_silent(e, i); break;
-        case RH_STEP_CLOSE:
-            if (e->opened[e->cur] && e->conns[e->cur].fd >= 0) {
-                close(e->conns[e->cur].fd);
-                e->conns[e->cur].fd = -1;
-                e->conns[e->cur].closed_by_us = 1;
-            }
-            break;
-        }
-    }
+    for (size_t i = 0; i < c->nsteps && !e->stop; i++) run_step(e, i, &chunk, &gap);
     if (mode == RH_MODE_RECORD && !e->stop) record_pending(e, c->nsteps - 1);
     if (mode != RH_MODE_RECORD && !e->stop) check_quiet(e);
     out->ms = rh_now_ms() - start;
-    out->nconns = e->nconns;
-    out->sent = calloc(e->nconns, sizeof *out->sent);
-    out->sentlen = calloc(e->nconns, sizeof *out->sentlen);
-    out->conn_names = calloc(e->nconns, sizeof *out->conn_names);
-    if (out->sent == NULL || out->sentlen == NULL || out->conn_names == NULL)
-        rh_die("out of memory");
-    for (size_t i = 0; i < e->nconns; i++) {
-        out->conn_names[i] = rh_strdup(e->conns[i].name);
-        out->sentlen[i] = e->conns[i].sent.len;
-        out->sent[i] = rh_strndup(e->conns[i].sent.data ? e->conns[i].sent.data : "",
-                                  e->conns[i].sent.len);
-        rh_conn_close(&e->conns[i]);
-    }
+    keep_sent(e);
+    for (size_t i = 0; i < e->nconns; i++) rh_conn_close(&e->conns[i]);
     free(e->found);
     free(e);
 }
