@@ -242,23 +242,108 @@ static int parse_aggregate(parser *ps, rh_pattern *p) {
     return ok;
 }
 
+/* =fmt:"text" (the payload keeps "fmt:" as resp_value does) or =fmt:/re/. */
+static int parse_verbatim(parser *ps, rh_pattern *p) {
+    if (ps->len - ps->pos < 4 || ps->s[ps->pos + 3] != ':') {
+        fail(ps, "expected a three-letter format and ':' after '='");
+        return 0;
+    }
+    char fmt[4];
+    memcpy(fmt, ps->s + ps->pos, 4);
+    ps->pos += 4;
+    if (peek(ps) == '/') {
+        memcpy(p->vfmt, fmt, 4);
+        return parse_regex(ps, p);
+    }
+    char *text;
+    size_t n;
+    if (!parse_quoted(ps, &text, &n)) return 0;
+    p->str = malloc(n + 5);
+    if (p->str == NULL) rh_die("out of memory");
+    memcpy(p->str, fmt, 4);
+    memcpy(p->str + 4, text, n);
+    p->str[n + 4] = '\0';
+    p->len = n + 4;
+    free(text);
+    if (accept(ps, "...")) p->kind = RH_PAT_PREFIX;
+    return 1;
+}
+
+/* :N, or the range :LO..HI. */
+static int parse_integer(parser *ps, rh_pattern *p) {
+    if (!parse_ll(ps, &p->lo)) return 0;
+    p->hi = p->lo;
+    if (!accept(ps, "..")) return 1;
+    if (!parse_ll(ps, &p->hi)) return 0;
+    if (p->hi < p->lo) {
+        fail(ps, "empty range");
+        return 0;
+    }
+    p->kind = RH_PAT_RANGE;
+    return 1;
+}
+
+static int parse_boolean(parser *ps, rh_pattern *p) {
+    if (accept(ps, "t")) p->lo = 1;
+    else if (accept(ps, "f")) p->lo = 0;
+    else {
+        fail(ps, "expected #t or #f");
+        return 0;
+    }
+    return 1;
+}
+
+/* $-1 and *-1: RESP2's nulls; else the bulk string or array. */
+static int parse_null_or(parser *ps, rh_pattern *p, resp_null_kind kind) {
+    if (!accept(ps, "-1")) return 0;
+    p->type = RESP_NULL;
+    p->null_kind = kind;
+    return 1;
+}
+
+/* |{...} VALUE: an attribute, then the value it describes. */
+static int parse_attributed(parser *ps, rh_pattern *p) {
+    rh_pattern *attr = calloc(1, sizeof *attr);
+    if (attr == NULL) rh_die("out of memory");
+    attr->type = RESP_ATTRIBUTE;
+    if (!parse_aggregate(ps, attr)) {
+        rh_pattern_free(attr);
+        return 0;
+    }
+    skip_blanks(ps);
+    if (!parse_value(ps, p)) {
+        rh_pattern_free(attr);
+        return 0;
+    }
+    if (p->attribute != NULL) rh_pattern_free(attr); /* cannot happen twice in a row */
+    else p->attribute = attr;
+    return 1;
+}
+
+/* "any", or "unordered" before an aggregate; 0 when neither word is
+ * there, with *ok the outcome when one is. */
+static int parse_word(parser *ps, rh_pattern *p, int *ok) {
+    if (accept(ps, "any")) {
+        p->kind = RH_PAT_ANY;
+        *ok = 1;
+        return 1;
+    }
+    if (!accept(ps, "unordered")) return 0;
+    skip_blanks(ps);
+    *ok = parse_value(ps, p);
+    if (*ok && (!resp_type_is_aggregate(p->type) || p->kind != RH_PAT_EXACT)) {
+        fail(ps, "'unordered' applies to an aggregate");
+        *ok = 0;
+    }
+    if (*ok) p->unordered = 1;
+    return 1;
+}
+
 static int parse_value(parser *ps, rh_pattern *p) {
     skip_blanks(ps);
     p->kind = RH_PAT_EXACT;
-    if (accept(ps, "any")) {
-        p->kind = RH_PAT_ANY;
-        return 1;
-    }
-    if (accept(ps, "unordered")) {
-        skip_blanks(ps);
-        if (!parse_value(ps, p)) return 0;
-        if (!resp_type_is_aggregate(p->type) || p->kind != RH_PAT_EXACT) {
-            fail(ps, "'unordered' applies to an aggregate");
-            return 0;
-        }
-        p->unordered = 1;
-        return 1;
-    }
+    int ok;
+    if (parse_word(ps, p, &ok)) return ok;
     int c = peek(ps);
     if (c < 0) {
         fail(ps, "expected a value");
@@ -267,95 +352,24 @@ static int parse_value(parser *ps, rh_pattern *p) {
     ps->pos++;
     p->type = (resp_type)c;
     switch (c) {
-    case '+': case '-': case '!':
-        return parse_string_body(ps, p);
+    case '+': case '-': case '!': return parse_string_body(ps, p);
     case '$':
-        if (accept(ps, "-1")) {
-            p->type = RESP_NULL;
-            p->null_kind = RESP_NULL_BULK;
-            return 1;
-        }
+        if (parse_null_or(ps, p, RESP_NULL_BULK)) return 1;
         if (peek(ps) == '?') ps->pos++;
         return parse_string_body(ps, p);
-    case '=': {
-        /* =fmt:"text"; the payload keeps "fmt:" as resp_value does. */
-        if (ps->len - ps->pos < 4 || ps->s[ps->pos + 3] != ':') {
-            fail(ps, "expected a three-letter format and ':' after '='");
-            return 0;
-        }
-        char fmt[4];
-        memcpy(fmt, ps->s + ps->pos, 4);
-        ps->pos += 4;
-        if (peek(ps) == '/') {
-            memcpy(p->vfmt, fmt, 4);
-            return parse_regex(ps, p);
-        }
-        char *text;
-        size_t n;
-        if (!parse_quoted(ps, &text, &n)) return 0;
-        p->str = malloc(n + 5);
-        if (p->str == NULL) rh_die("out of memory");
-        memcpy(p->str, fmt, 4);
-        memcpy(p->str + 4, text, n);
-        p->str[n + 4] = '\0';
-        p->len = n + 4;
-        free(text);
-        if (accept(ps, "...")) p->kind = RH_PAT_PREFIX;
-        return 1;
-    }
-    case ':':
-        if (!parse_ll(ps, &p->lo)) return 0;
-        p->hi = p->lo;
-        if (accept(ps, "..")) {
-            if (!parse_ll(ps, &p->hi)) return 0;
-            if (p->hi < p->lo) {
-                fail(ps, "empty range");
-                return 0;
-            }
-            p->kind = RH_PAT_RANGE;
-        }
-        return 1;
+    case '=': return parse_verbatim(ps, p);
+    case ':': return parse_integer(ps, p);
     case '_':
         p->type = RESP_NULL;
         p->null_kind = RESP_NULL_RESP3;
         return 1;
-    case '#':
-        if (accept(ps, "t")) p->lo = 1;
-        else if (accept(ps, "f")) p->lo = 0;
-        else {
-            fail(ps, "expected #t or #f");
-            return 0;
-        }
-        return 1;
-    case ',': case '(':
-        return parse_token(ps, p);
+    case '#': return parse_boolean(ps, p);
+    case ',': case '(': return parse_token(ps, p);
     case '*':
-        if (accept(ps, "-1")) {
-            p->type = RESP_NULL;
-            p->null_kind = RESP_NULL_ARRAY;
-            return 1;
-        }
+        if (parse_null_or(ps, p, RESP_NULL_ARRAY)) return 1;
         return parse_aggregate(ps, p);
-    case '~': case '%': case '>':
-        return parse_aggregate(ps, p);
-    case '|': {
-        /* An attribute, then the value it describes. */
-        rh_pattern *attr = calloc(1, sizeof *attr);
-        if (attr == NULL) rh_die("out of memory");
-        attr->type = RESP_ATTRIBUTE;
-        if (!parse_aggregate(ps, attr)) {
-            rh_pattern_free(attr);
-            return 0;
-        }
-        skip_blanks(ps);
-        if (!parse_value(ps, p)) {
-            rh_pattern_free(attr);
-            return 0;
-        }
-        if (p->attribute != NULL) rh_pattern_free(attr); /* cannot happen twice in a row */
-        else p->attribute = attr;
-        return 1;
-    }
+    case '~': case '%': case '>': return parse_aggregate(ps, p);
+    case '|': return parse_attributed(ps, p);
     default:
         ps->pos--;
         fail(ps, "unexpected '%c'", c);
