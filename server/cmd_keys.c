@@ -91,7 +91,7 @@ static void expire_generic(mr_conn *c, size_t argc, const resp_span *argv, int s
     }
     long long when;
     if (!mr_arg_ll(c, &argv[2], &when)) return;
-    long long base = relative ? c->srv->now_ms : 0;
+    long long base = relative ? mr_server_clock_ms(c->srv) : 0;
     if (seconds) {
         if (when > LLONG_MAX / 1000 || when < LLONG_MIN / 1000) goto invalid;
         when *= 1000;
@@ -112,7 +112,7 @@ static void expire_generic(mr_conn *c, size_t argc, const resp_span *argv, int s
         return;
     }
     /* Redis tells a deletion before its reply, a new expiry after it. */
-    if (when <= c->srv->now_ms) {
+    if (when <= mr_server_clock_ms(c->srv)) {
         mr_db_delete(c->srv, c->db, KEY(1));
         mr_notify(c->srv, MR_NOTIFY_GENERIC, "del", c->db, KEY(1));
         mr_add_integer(c, 1);
@@ -159,7 +159,7 @@ static void ttl_generic(mr_conn *c, const resp_span *argv, int how) {
         mr_add_integer(c, -1);
         return;
     }
-    int64_t t = (how & TTL_ABSOLUTE) ? when : when - c->srv->now_ms;
+    int64_t t = (how & TTL_ABSOLUTE) ? when : when - mr_server_clock_ms(c->srv);
     if (t < 0) t = 0;
     /* Rounded in unsigned arithmetic, as Redis does: a time near 2^63 ms
      * must not overflow. */

@@ -36,8 +36,9 @@ static int expire_ms(mr_conn *c, const resp_span *arg, int flags, const char *cm
     if (v <= 0 || (seconds && v > LLONG_MAX / 1000)) goto invalid;
     if (seconds) v *= 1000;
     if (flags & (OPT_EX | OPT_PX)) {
-        if (v > LLONG_MAX - c->srv->now_ms) goto invalid;
-        v += c->srv->now_ms;
+        int64_t now = mr_server_clock_ms(c->srv);
+        if (v > LLONG_MAX - now) goto invalid;
+        v += now;
     }
     *out = v;
     return 1;
@@ -210,7 +211,7 @@ void mr_cmd_getex(mr_conn *c, size_t argc, const resp_span *argv) {
     }
     if (ex != NULL && !expire_ms(c, ex, flags, "getex", &when)) return;
     mr_add_bulk(c, v->data, v->len);
-    if (when != 0 && when <= c->srv->now_ms) {
+    if (when != 0 && when <= mr_server_clock_ms(c->srv)) {
         mr_db_delete(c->srv, c->db, KEY(1));
         mr_notify(c->srv, MR_NOTIFY_GENERIC, "del", c->db, KEY(1));
     } else if (when != 0) {

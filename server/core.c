@@ -71,6 +71,11 @@ void mr_server_set_time_us(mr_server *srv, int64_t now_us) {
     }
 }
 
+int64_t mr_server_clock_ms(const mr_server *srv) {
+    if (srv->host.now_us == NULL) return srv->now_ms;
+    return srv->host.now_us(srv->host.ud) / 1000;
+}
+
 void mr_server_set_time(mr_server *srv, int64_t now_ms) {
     mr_server_set_time_us(srv, now_ms * 1000);
 }

@@ -39,6 +39,11 @@ typedef struct mr_host {
      * clients and returns how many the system allows (want when it all
      * fits).  NULL: any number fits. */
     long (*reserve_clients)(long want, void *host_ud);
+    /* The wall clock in microseconds since the epoch.  The server reads it
+     * before each top-level command (Redis's call() refreshes its cached
+     * time there) and where Redis reads mstime() (TTLs, relative expiry
+     * times).  NULL: the time moves only when the host sets it. */
+    int64_t (*now_us)(void *host_ud);
     void *ud;
 } mr_host;
 
@@ -53,6 +58,8 @@ const mr_config *mr_server_config(const mr_server *srv);
  * microsecond; everything else reads milliseconds. */
 void mr_server_set_time_us(mr_server *srv, int64_t now_us);
 void mr_server_set_time(mr_server *srv, int64_t now_ms);
+/* Redis's mstime(): the host's wall clock now, or the time last set. */
+int64_t mr_server_clock_ms(const mr_server *srv);
 /* Periodic work: active expiry of keys (sampling, as Redis does),
  * idle-client timeout, output soft limits.  Call it hz times a second. */
 void mr_server_cron(mr_server *srv);

@@ -145,6 +145,10 @@ static int allowed(mr_conn *c, const mr_command *cmd, size_t argc) {
 
 void mr_call(mr_conn *c, const mr_command *cmd, size_t argc, const resp_span *argv) {
     const mr_command *outer = c->running;
+    /* Expiry is judged against the time a top-level command started (EXEC's
+     * queue shares EXEC's). */
+    if (outer == NULL && c->srv->host.now_us != NULL)
+        mr_server_set_time_us(c->srv, c->srv->host.now_us(c->srv->host.ud));
     uint64_t errors = c->errors, nested = c->nested_errors;
     c->nested_errors = 0;
     c->running = cmd;

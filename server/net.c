@@ -62,10 +62,15 @@ typedef struct blocking_job {
     net_server *ns;
 } blocking_job;
 
-static void set_clock(net_server *ns) {
+static int64_t wall_clock_us(void *ud) {
+    (void)ud;
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
-    mr_server_set_time_us(ns->srv, (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void set_clock(net_server *ns) {
+    mr_server_set_time_us(ns->srv, wall_clock_us(ns));
 }
 
 /* ---- connection tasks ---- */
@@ -470,6 +475,7 @@ static int server_core(net_server *ns) {
                     .log = host_log,
                     .relisten = net_relisten,
                     .reserve_clients = net_reserve_clients,
+                    .now_us = wall_clock_us,
                     .ud = ns};
     ns->srv = mr_server_create(ns->cfg, &host);
     if (ns->srv == NULL) {
