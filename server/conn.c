@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "server.h"
+#include "sizes.h"
 
 size_t mr_conn_subscriptions(const mr_conn *c) {
     return (c->channels != NULL ? mr_dict_size(c->channels) : 0) +
@@ -32,12 +33,55 @@ int mr_conn_closing(const mr_conn *c) {
     return c->close == MR_CLOSE_NOW;
 }
 
+/* Redis's static reply buffer, and the least a reply block holds. */
+#define REPLY_CHUNK_BYTES 16384
+/* sizeof(clientReplyBlock), before each block's bytes. */
+#define REPLY_BLOCK_HEADER 16
+
+/* Redis puts a reply in its 16 KiB buffer while no block exists, else in
+ * the last block's room, and what is left in a new block of at least
+ * 16 KiB (in jemalloc's class); it checks the output limits only when it
+ * opens a block.  So a small reply after a big one, in the big one's
+ * block, is never checked.  Accounts the output added since the last
+ * call; returns whether it opened a block. */
+static int obuf_account(mr_conn *c) {
+    size_t pending = c->out.len + c->inflight;
+    if (pending <= c->obuf.seen) {
+        c->obuf.seen = pending;
+        return 0;
+    }
+    size_t n = pending - c->obuf.seen;
+    c->obuf.seen = pending;
+    size_t *room = c->obuf.blocks ? &c->obuf.tail_free : &c->obuf.static_free;
+    size_t fit = n < *room ? n : *room;
+    *room -= fit;
+    n -= fit;
+    if (n == 0) return 0;
+    size_t size = n > REPLY_CHUNK_BYTES ? n : REPLY_CHUNK_BYTES;
+    c->obuf.tail_free = mr_jemalloc_size(size + REPLY_BLOCK_HEADER) - REPLY_BLOCK_HEADER - n;
+    c->obuf.blocks = 1;
+    return 1;
+}
+
+void mr_conn_output_added(mr_conn *c) {
+    if (!mr_conn_closing(c) && obuf_account(c)) mr_conn_check_output_limits(c);
+}
+
+void mr_conn_output_written(mr_conn *c) {
+    if (c->out.len + c->inflight == 0) {
+        c->obuf.static_free = REPLY_CHUNK_BYTES;
+        c->obuf.blocks = 0;
+        c->obuf.tail_free = 0;
+    }
+    c->obuf.seen = c->out.len + c->inflight;
+}
+
 /* Redis stops adding to the reply of a client scheduled to close; so a
  * reply of unbounded size (SRANDMEMBER k -1000000000) commits no more
  * than the client's hard output limit before the client is dropped. */
 int mr_conn_muted(mr_conn *c) {
     if (mr_conn_silenced(c) || mr_conn_closing(c)) return 1;
-    mr_conn_check_output_limits(c);
+    mr_conn_output_added(c);
     return mr_conn_closing(c);
 }
 

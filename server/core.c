@@ -117,6 +117,7 @@ int mr_conn_take_output(mr_conn *c, char **data, size_t *len) {
 
 void mr_conn_written(mr_conn *c, size_t n) {
     c->inflight = n <= c->inflight ? c->inflight - n : 0;
+    mr_conn_output_written(c);
     mr_conn_check_output_limits(c);
 }
 
@@ -156,6 +157,7 @@ mr_conn *mr_conn_create(mr_server *srv, const mr_peer *peer, void *host_ud) {
     c->authenticated = srv->cfg.requirepass_len == 0;
     parser_setup(c);
     resp_buf_init(&c->out, NULL);
+    mr_conn_output_written(c); /* Redis's reply buffers start empty */
     c->proto = 2;
     c->created_ms = c->last_ms = srv->now_ms;
     snprintf(c->last_cmd, sizeof c->last_cmd, "NULL");
@@ -301,6 +303,7 @@ void mr_conn_process_input(mr_conn *c) {
         pos += used;
         if (st == RESP_REQ_COMMAND) {
             mr_command_dispatch(c, cmd.argc, cmd.argv);
+            mr_conn_output_added(c);
             continue;
         }
         if (st == RESP_REQ_ERROR) {

@@ -168,6 +168,14 @@ struct mr_conn {
     resp_buf out;
     size_t inflight;         /* taken by the host, not yet written */
     int64_t soft_limit_since; /* 0 = under the soft limit */
+    /* Redis's reply buffers, emulated to know when it checks the output
+     * limits: only when a reply opens a new block (see obuf_account). */
+    struct {
+        size_t seen;        /* pending output already accounted */
+        size_t static_free; /* room in the 16 KiB buffer while no block exists */
+        size_t tail_free;   /* room in the last block */
+        int blocks;         /* whether any block exists */
+    } obuf;
     int proto;               /* 2 or 3 */
     int db;
     int authenticated;
@@ -236,6 +244,12 @@ int mr_conn_in_pubsub(const mr_conn *c);
 /* Closes the connection when its pending output is over its class's
  * limit (client-output-buffer-limit), or while it never authenticated. */
 void mr_conn_check_output_limits(mr_conn *c);
+/* Output was added (a reply, a command's replies): checks the limits if
+ * Redis would have opened a reply block for it. */
+void mr_conn_output_added(mr_conn *c);
+/* The host wrote some output: when all of it is out, Redis's buffers are
+ * empty again. */
+void mr_conn_output_written(mr_conn *c);
 /* Closes another connection at once (CLIENT KILL, limits). */
 void mr_conn_kill(mr_conn *c);
 /* Closes the connection once its queued replies are written (QUIT,
@@ -245,8 +259,9 @@ void mr_conn_close_after_reply(mr_conn *c);
  * still go out. */
 int mr_conn_silenced(const mr_conn *c);
 /* Whether a reply written now would be dropped: silenced, or the
- * connection is closing at once.  Checks the output limits first, so a
- * reply that passes the hard limit stops growing there. */
+ * connection is closing at once.  Accounts the output added before it
+ * first (mr_conn_output_added), so a reply that opened a block past the
+ * hard limit stops growing there. */
 int mr_conn_muted(mr_conn *c);
 /* The connection is closing without writing anything more (killed, over
  * an output limit): a loop producing a long reply can stop. */
