@@ -516,5 +516,5 @@ void mr_cmd_memory_usage(mr_conn *c, size_t argc, const resp_span *argv) {
         return;
     }
     size_t n = samples == 0 ? SIZE_MAX : (size_t)samples;
-    mr_add_integer(c, (long long)mr_memory_usage(argv[2].ptr, argv[2].len, e->v.ptr, n));
+    mr_add_integer(c, (long long)mr_memory_usage(argv[2].len, e->v.ptr, n));
 }

@@ -145,8 +145,7 @@ static size_t stream_usage(const mr_stream *s, size_t samples) {
     return ROBJ + STREAM + rax + mr_stream_sample_lp_bytes(s, samples);
 }
 
-size_t mr_memory_usage(const char *key, size_t klen, const mr_obj *o, size_t samples) {
-    (void)key;
+size_t mr_memory_usage(size_t klen, const mr_obj *o, size_t samples) {
     size_t usage = 0;
     switch ((mr_type)o->type) {
     case MR_TYPE_STRING: usage = string_usage((const mr_str *)o); break;

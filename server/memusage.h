@@ -8,8 +8,8 @@
 
 #include "object.h"
 
-/* samples: how many nested elements to average over (Redis's default 5;
- * SIZE_MAX for all). */
-size_t mr_memory_usage(const char *key, size_t klen, const mr_obj *o, size_t samples);
+/* klen: the key's length (its own sds counts); samples: how many nested
+ * elements to average over (Redis's default 5; SIZE_MAX for all). */
+size_t mr_memory_usage(size_t klen, const mr_obj *o, size_t samples);
 
 #endif /* MR_MEMUSAGE_H */
